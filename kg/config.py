@@ -41,7 +41,9 @@ class Settings:
     queries_dir: str = _setting(str(PROJECT_ROOT / "queries"), "Folder of named queries (*.rq).")
     host: str = _setting("127.0.0.1", "Address the web app listens on.")
     port: int = _setting(5000, "Port the web app listens on.")
-    public_url: str = _setting("", "Public URL of the app (for VoID/Service Description); empty: from the request.")
+    public_url: str = _setting(
+        "", "Public URL of the app (for VoID/Service Description); empty: from the request."
+    )
     query_timeout: float = _setting(10.0, "Time limit of one SPARQL query, in seconds.")
     max_rows: int = _setting(10000, "Result-row cap of one SELECT; the result says when it was cut.")
     max_request_bytes: int = _setting(1_000_000, "Largest request body accepted (413 beyond).")

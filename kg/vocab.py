@@ -86,6 +86,7 @@ ENTITY_KINDS = (
     "place",
     "membership",
     "event",
+    "association",
     "speech",
     "movement",
     "launch",

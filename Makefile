@@ -1,0 +1,66 @@
+# Two commands from a fresh clone: `make serve` and `make test`. Every set-up step is here.
+PYTHON  ?= python3
+VENV    := .venv
+BIN     := $(VENV)/bin
+HOST    ?= 127.0.0.1
+PORT    ?= 5000
+WORKERS ?= 2
+STORE   ?= var/store
+export TNMT_KG_STORE := $(abspath $(STORE))
+
+.PHONY: help install build serve dev test test-fast lint bench browser clean
+
+help:
+	@echo "make serve   set up, build the graph, serve on http://$(HOST):$(PORT) (gunicorn)"
+	@echo "make test    set up (venv, npm, chromium) and run the whole test suite"
+	@echo "make build   (re)build the graph into $(STORE)"
+	@echo "make bench   run the benchmarks, write docs/benchmarks.md"
+	@echo "make lint    ruff"
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml $(BIN)/activate
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+install: $(VENV)/.installed node_modules/.installed
+
+build: install
+	$(BIN)/tnmt-kg build --store $(STORE)
+
+serve: build
+	$(BIN)/gunicorn --workers $(WORKERS) --threads 4 --bind $(HOST):$(PORT) \
+	  --access-logfile - --access-logformat '%(h)s "%(r)s" %(s)s %(B)s %(M)sms' \
+	  'server.wsgi:app'
+
+dev: build
+	$(BIN)/tnmt-kg serve --store $(STORE) --host $(HOST) --port $(PORT)
+
+# Debian's Chromium for the browser tests (Playwright drives it; no browser download).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "installing Debian's chromium for the browser tests"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	  || (sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive sudo apt-get install -y -qq chromium >/dev/null); }
+
+test: install browser
+	$(BIN)/ruff check kg server tests
+	$(BIN)/python -m pytest -q
+
+test-fast: install
+	$(BIN)/python -m pytest -q -m 'not browser'
+
+lint: install
+	$(BIN)/ruff check kg server tests
+
+bench: build
+	$(BIN)/python -m bench.run
+
+clean:
+	rm -rf $(VENV) node_modules var .pytest_cache test-artifacts

@@ -1,0 +1,264 @@
+"""The ``tnmt-kg`` command line: build, load, query, export, validate, stats, serve.
+
+Exit codes: 0 success, 1 the graph does not conform / internal failure, 2 bad input (a bad file,
+an unknown format, a missing store), 3 a query timed out. Errors become one readable message
+here, at the edge; the library raises them where it finds them.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from .config import Settings, describe_settings
+from .errors import BadInput, KGError
+
+OUTPUT_FORMATS = ("table", "csv", "tsv", "json", "xml", "turtle", "ntriples", "jsonld")
+
+
+def _settings(ctx: click.Context, **overrides: Any) -> Settings:
+    base: Settings = ctx.obj["settings"]
+    return base.replace(**{k: v for k, v in overrides.items() if v is not None})
+
+
+def reports_errors(command: Callable) -> Callable:
+    """Turn library errors into ``error: where: message`` on stderr and the error's exit code."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except KGError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(exc.exit_code)
+
+    return wrapper
+
+
+store_option = click.option(
+    "--store", "store", type=click.Path(path_type=str), default=None,
+    help="Path of the store (default: var/store, or TNMT_KG_STORE).",
+)
+
+
+@click.group()
+@click.option("--config", "config_file", type=click.Path(dir_okay=False), default=None,
+              help="A TOML settings file (see docs/settings.md).")
+@click.version_option(package_name="tnmt-kg")
+@click.pass_context
+def main(ctx: click.Context, config_file: str | None) -> None:
+    """A knowledge graph of the units, officials and roles of Bộ TN&MT."""
+    ctx.ensure_object(dict)
+    try:
+        ctx.obj["settings"] = Settings.load(config_file=config_file)
+    except KGError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+
+
+@main.command()
+@store_option
+@click.option("--sources", "sources_dir", default=None, help="Folder of sources (default: sources/).")
+@click.option("--no-validate", is_flag=True, help="Skip the SHACL check before swapping in.")
+@click.pass_context
+@reports_errors
+def build(ctx: click.Context, store: str | None, sources_dir: str | None, no_validate: bool) -> None:
+    """Build the store from the sources and the ontology (atomic: a failure changes nothing)."""
+    from .build import build as run_build
+
+    settings = _settings(ctx, store=store, sources_dir=sources_dir)
+    info = run_build(settings, validate=not no_validate)
+    click.echo(f"built {settings.store}: {info.triples} quads (build {info.build_id})")
+
+
+@main.command()
+@store_option
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--graph", "graph_name", default=None,
+              help="Name of the target graph (default: the file's name).")
+@click.option("--replace", is_flag=True, help="Replace a graph of the same name.")
+@click.pass_context
+@reports_errors
+def load(ctx: click.Context, store: str | None, files: tuple[Path, ...], graph_name: str | None,
+         replace: bool) -> None:
+    """Stream RDF files (Turtle, N-Triples, TriG, N-Quads) into named graphs of their own."""
+    from .build import load_files
+
+    settings = _settings(ctx, store=store)
+    info = load_files(settings, list(files), graph_name=graph_name, replace=replace)
+    for item in info.detail.get("loaded", []):
+        click.echo(f"loaded {item['file']} into <{item['graph']}>")
+    click.echo(f"{settings.store}: {info.triples} quads")
+
+
+def _read_query(query_file: str | None, expression: str | None) -> str:
+    if expression is not None and query_file is not None:
+        raise BadInput("give either a query file or -e, not both")
+    if expression is not None:
+        return expression
+    if query_file is None or query_file == "-":
+        return sys.stdin.read()
+    try:
+        return Path(query_file).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise BadInput(f"cannot read query: {exc.strerror}", where=query_file) from exc
+
+
+MEDIA_TYPES = {
+    "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
+    "json": "application/sparql-results+json",
+    "xml": "application/sparql-results+xml",
+    "turtle": "text/turtle",
+    "ntriples": "application/n-triples",
+    "jsonld": "application/ld+json",
+}
+
+
+@main.command()
+@store_option
+@click.argument("query_file", required=False)
+@click.option("-e", "--expression", default=None, help="The query text itself.")
+@click.option("--name", default=None, help="Run a named query from queries/ instead.")
+@click.option("--param", "params", multiple=True, help="KEY=VALUE for a named query's parameter.")
+@click.option("-f", "--format", "fmt", type=click.Choice(OUTPUT_FORMATS), default="table",
+              show_default=True, help="Output format.")
+@click.option("--timeout", type=float, default=None, help="Time limit in seconds.")
+@click.option("--max-rows", type=int, default=None, help="Row cap.")
+@click.pass_context
+@reports_errors
+def query(ctx: click.Context, store: str | None, query_file: str | None, expression: str | None,
+          name: str | None, params: tuple[str, ...], fmt: str, timeout: float | None,
+          max_rows: int | None) -> None:
+    """Run SPARQL from a file, -e, stdin, or a named query (--name) with --param KEY=VALUE."""
+    from .query import QueryService
+
+    settings = _settings(ctx, store=store, query_timeout=timeout, max_rows=max_rows)
+    substitutions = None
+    if name is not None:
+        from .catalog import load_catalog, parse_params
+
+        named = load_catalog(Path(settings.queries_dir)).get(name)
+        text, substitutions = named.bind(parse_params(params))
+    else:
+        text = _read_query(query_file, expression)
+    with QueryService(settings.replace(query_workers=1)) as service:
+        if fmt == "table":
+            form = service.check_query(text)
+            if form in ("SELECT", "ASK"):
+                _print_table(service, text, substitutions)
+                return
+            fmt = "turtle"
+        result = service.run(text, result_format=MEDIA_TYPES[fmt], substitutions=substitutions)
+        sys.stdout.buffer.write(result.body)
+        if result.truncated:
+            click.echo(f"warning: result cut at {settings.max_rows} rows", err=True)
+
+
+def _print_table(service: Any, text: str, substitutions: dict | None) -> None:
+    from .query import term_to_text
+
+    result = service.select_rows(text, substitutions=substitutions)
+    if isinstance(result, bool):
+        click.echo("true" if result else "false")
+        return
+    rows, variables = result.rows, result.variables
+    cells = [[term_to_text(row.get(v)) for v in variables] for row in rows]
+    widths = [max([len(v)] + [len(c[i]) for c in cells]) for i, v in enumerate(variables)]
+    click.echo("  ".join(v.ljust(w) for v, w in zip(variables, widths, strict=True)))
+    click.echo("  ".join("-" * w for w in widths))
+    for c in cells:
+        click.echo("  ".join(x.ljust(w) for x, w in zip(c, widths, strict=True)))
+    click.echo(f"({len(rows)} row{'s' if len(rows) != 1 else ''}"
+               f"{', cut at the row cap' if result.truncated else ''})", err=True)
+
+
+@main.command()
+@store_option
+@click.option("-f", "--format", "fmt", default="turtle", show_default=True,
+              help="turtle, trig, ntriples, nquads, jsonld or rdfxml.")
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
+              help="File to write (default: standard output). Written atomically.")
+@click.pass_context
+@reports_errors
+def export(ctx: click.Context, store: str | None, fmt: str, output: Path | None) -> None:
+    """Export the whole graph, streamed (triple formats get the union of all graphs)."""
+    from .export import export_store
+
+    settings = _settings(ctx, store=store)
+    export_store(settings, fmt, output)
+
+
+@main.command()
+@store_option
+@click.pass_context
+@reports_errors
+def validate(ctx: click.Context, store: str | None) -> None:
+    """Check the stored graph against ontology/shapes.ttl (SHACL); exit 1 if it does not conform."""
+    from .validate import validate_store
+
+    settings = _settings(ctx, store=store)
+    conforms, report = validate_store(settings)
+    click.echo(report)
+    if not conforms:
+        sys.exit(1)
+
+
+@main.command()
+@store_option
+@click.option("--json", "as_json", is_flag=True, help="Print the statistics as JSON.")
+@click.pass_context
+@reports_errors
+def stats(ctx: click.Context, store: str | None, as_json: bool) -> None:
+    """What the graph holds: quads per graph, entities per class, the build."""
+    import json
+
+    from .stats import store_stats
+
+    settings = _settings(ctx, store=store)
+    s = store_stats(settings)
+    if as_json:
+        click.echo(json.dumps(s, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"store {settings.store}: {s['quads']} quads, build {s['build']['build_id']}")
+    click.echo("graphs:")
+    for g, n in s["graphs"].items():
+        click.echo(f"  {n:>9}  {g}")
+    click.echo("entities by class:")
+    for c, n in s["classes"].items():
+        click.echo(f"  {n:>9}  {c}")
+
+
+@main.command(name="settings")
+@click.pass_context
+def show_settings(ctx: click.Context) -> None:
+    """List every setting, its value and what it does."""
+    current: Settings = ctx.obj["settings"]
+    for name, _default, help_text in describe_settings():
+        click.echo(f"{name} = {getattr(current, name)!r}\n    {help_text}")
+
+
+@main.command()
+@store_option
+@click.option("--host", default=None, help="Address to listen on (default 127.0.0.1).")
+@click.option("--port", type=int, default=None, help="Port (default 5000).")
+@click.option("--debug", is_flag=True, help="Flask's debugger and reloader (never in production).")
+@click.pass_context
+@reports_errors
+def serve(ctx: click.Context, store: str | None, host: str | None, port: int | None,
+          debug: bool) -> None:
+    """Serve the web app with Flask's development server (production: see README, gunicorn)."""
+    from server.app import create_app  # lazily: the library does not depend on the server
+
+    settings = _settings(ctx, store=store, host=host, port=port)
+    app = create_app(settings)
+    app.run(host=settings.host, port=settings.port, debug=debug, threaded=True)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,61 @@
+"""Whole graph or one entity in each RDF format, streamed.
+
+Triple formats (Turtle, N-Triples, RDF/XML, JSON-LD) carry the union of all named graphs;
+TriG and N-Quads keep the graphs. JSON-LD is written by pyoxigraph in expanded form: every
+IRI in full, so there is no remote ``@context`` to fetch.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from pyoxigraph import NamedNode, Quad, RdfFormat, Store, serialize
+
+from . import store as kgstore
+from .config import Settings
+from .vocab import PREFIXES
+
+#: file suffix and media type of each export format
+EXPORT_FORMATS: dict[str, tuple[str, str]] = {
+    "turtle": ("ttl", "text/turtle"),
+    "trig": ("trig", "application/trig"),
+    "ntriples": ("nt", "application/n-triples"),
+    "nquads": ("nq", "application/n-quads"),
+    "jsonld": ("jsonld", "application/ld+json"),
+    "rdfxml": ("rdf", "application/rdf+xml"),
+}
+
+
+def export_store(settings: Settings, fmt: str, output: Path | None) -> None:
+    """Write the whole graph to ``output`` (atomically, via a temporary file) or stdout."""
+    kgstore.rdf_format(fmt)  # unknown formats fail before anything is opened or written
+    store = kgstore.open_read_only(settings.store)
+    if output is None:
+        kgstore.dump(store, sys.stdout.buffer, fmt, prefixes=PREFIXES)
+        sys.stdout.buffer.flush()
+        return
+    output.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=output.parent, prefix=f".{output.name}.", suffix=".part")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            kgstore.dump(store, fh, fmt, prefixes=PREFIXES)
+        os.replace(tmp, output)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def entity_quads(store: Store, iri: str) -> list[Quad]:
+    """An entity's description: its own triples, plus the labels of what it points to."""
+    node = NamedNode(iri)
+    triples = {Quad(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(node, None, None)}
+    return sorted(triples, key=str)
+
+
+def serialize_quads(quads: list[Quad], fmt: str) -> bytes:
+    rdf = kgstore.rdf_format(fmt)
+    prefixes = PREFIXES if rdf in (RdfFormat.TURTLE, RdfFormat.TRIG, RdfFormat.RDF_XML) else None
+    return serialize(quads, format=rdf, prefixes=prefixes) or b""

@@ -1,0 +1,121 @@
+"""The command line: exit codes and messages for good and bad input (run in-process)."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+import rdflib
+from click.testing import CliRunner
+from pyoxigraph import RdfFormat, parse
+
+from kg.cli import main
+from kg.config import Settings
+
+
+@pytest.fixture()
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+def test_build_then_stats(runner: CliRunner, tmp_path: Path) -> None:
+    store = str(tmp_path / "store")
+    result = runner.invoke(main, ["build", "--store", store])
+    assert result.exit_code == 0, result.output
+    assert "built" in result.output
+    result = runner.invoke(main, ["stats", "--store", store, "--json"])
+    assert result.exit_code == 0
+    stats = json.loads(result.output)
+    assert stats["classes"]["http://xmlns.com/foaf/0.1/Person"] == 4
+    assert stats["classes"]["http://www.w3.org/ns/org#Membership"] == 14
+
+
+def test_missing_store_says_how_to_build(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(main, ["stats", "--store", str(tmp_path / "nowhere")])
+    assert result.exit_code == 2
+    assert "no store at" in result.output and "tnmt-kg build" in result.output
+
+
+def test_unknown_export_format_lists_the_known(runner: CliRunner, seed_settings: Settings) -> None:
+    result = runner.invoke(main, ["export", "--store", seed_settings.store, "-f", "yaml"])
+    assert result.exit_code == 2
+    assert "unknown format 'yaml'" in result.output
+    for known in ("turtle", "trig", "ntriples", "nquads", "jsonld", "rdfxml"):
+        assert known in result.output
+
+
+def test_malformed_turtle_names_file_line_and_column(runner: CliRunner, tmp_path: Path) -> None:
+    store = str(tmp_path / "store")
+    assert runner.invoke(main, ["build", "--store", store]).exit_code == 0
+    bad = tmp_path / "bad.ttl"
+    bad.write_text("@prefix ex: <https://example.org/> .\nex:a ex:p ex:b ;\n   ex:q .\n", encoding="utf-8")
+    result = runner.invoke(main, ["load", "--store", store, str(bad)])
+    assert result.exit_code == 2
+    assert f"{bad}:3:" in result.output
+
+
+def test_load_unknown_suffix_lists_formats(runner: CliRunner, seed_settings: Settings,
+                                           tmp_path: Path) -> None:
+    other = tmp_path / "data.xlsx"
+    other.write_bytes(b"not rdf")
+    result = runner.invoke(main, ["load", "--store", seed_settings.store, str(other)])
+    assert result.exit_code == 2
+    assert "unknown format '.xlsx'" in result.output and ".ttl (turtle)" in result.output
+
+
+def test_load_then_query_the_loaded_graph(runner: CliRunner, tmp_path: Path) -> None:
+    store = str(tmp_path / "store")
+    runner.invoke(main, ["build", "--store", store])
+    data = tmp_path / "mine.nt"
+    data.write_text("<https://example.org/x> <https://example.org/p> \"y\" .\n", encoding="utf-8")
+    result = runner.invoke(main, ["load", "--store", store, str(data)])
+    assert result.exit_code == 0, result.output
+    assert "graph/load/mine" in result.output
+
+
+@pytest.mark.parametrize("fmt", ["turtle", "trig", "ntriples", "nquads", "jsonld", "rdfxml"])
+def test_export_every_format_parses(runner: CliRunner, seed_settings: Settings, tmp_path: Path,
+                                    fmt: str) -> None:
+    out = tmp_path / f"export.{fmt}"
+    result = runner.invoke(main, ["export", "--store", seed_settings.store, "-f", fmt, "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    rdf = {"turtle": RdfFormat.TURTLE, "trig": RdfFormat.TRIG, "ntriples": RdfFormat.N_TRIPLES,
+           "nquads": RdfFormat.N_QUADS, "jsonld": RdfFormat.JSON_LD, "rdfxml": RdfFormat.RDF_XML}[fmt]
+    quads = list(parse(out.read_bytes(), rdf))
+    assert len(quads) > 500
+    assert not list(tmp_path.glob("*.part"))
+
+
+def test_turtle_export_has_prefixes_and_parses_with_rdflib(runner: CliRunner,
+                                                           seed_settings: Settings) -> None:
+    result = runner.invoke(main, ["export", "--store", seed_settings.store, "-f", "turtle"])
+    assert result.exit_code == 0
+    assert "@prefix org: <http://www.w3.org/ns/org#> ." in result.output
+    g = rdflib.Graph().parse(io.StringIO(result.output), format="turtle")
+    assert (rdflib.URIRef("https://w3id.org/tnmt-kg/person/nguyen-quoc-khanh"),
+            rdflib.RDF.type, rdflib.FOAF.Person) in g
+
+
+def test_jsonld_export_has_no_remote_context(runner: CliRunner, seed_settings: Settings) -> None:
+    result = runner.invoke(main, ["export", "--store", seed_settings.store, "-f", "jsonld"])
+    data = json.loads(result.output)
+    assert "http" not in json.dumps(data.get("@context", {}) if isinstance(data, dict) else {})
+
+
+def test_validate_conforms(runner: CliRunner, seed_settings: Settings) -> None:
+    result = runner.invoke(main, ["validate", "--store", seed_settings.store])
+    assert result.exit_code == 0, result.output
+    assert "Conforms: True" in result.output
+
+
+def test_validate_reports_a_non_conforming_load(runner: CliRunner, tmp_path: Path) -> None:
+    store = str(tmp_path / "store")
+    runner.invoke(main, ["build", "--store", store])
+    bad = tmp_path / "bad-person.ttl"
+    bad.write_text("<https://example.org/p> a <http://xmlns.com/foaf/0.1/Person> .\n", encoding="utf-8")
+    assert runner.invoke(main, ["load", "--store", store, str(bad)]).exit_code == 0
+    result = runner.invoke(main, ["validate", "--store", store])
+    assert result.exit_code == 1
+    assert "Conforms: False" in result.output and "https://example.org/p" in result.output
