@@ -32,3 +32,129 @@ def seed_store(seed_settings: Settings) -> Store:
 def fresh_settings(tmp_path: Path) -> Settings:
     """Settings with a store path of its own that nothing has been built into yet."""
     return Settings.load(env={}, overrides={"store": str(tmp_path / "store")})
+
+
+# --- the web app ---------------------------------------------------------------------------
+
+import os  # noqa: E402
+import shutil  # noqa: E402
+import socket  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+import urllib.request  # noqa: E402
+from collections.abc import Iterator  # noqa: E402
+from dataclasses import dataclass  # noqa: E402
+
+ARTIFACTS = PROJECT_ROOT / "test-artifacts"
+
+
+@pytest.fixture(scope="session")
+def app(seed_settings: Settings):  # noqa: ANN201
+    """The Flask app on the seed store (in-process; its query workers stopped at the end)."""
+    from server.app import create_app
+
+    application = create_app(seed_settings.replace(query_timeout=5.0), {"TESTING": True})
+    yield application
+    application.extensions["tnmt_kg"].close()
+
+
+@pytest.fixture()
+def client(app):  # noqa: ANN001, ANN201
+    return app.test_client()
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class LiveServer:
+    url: str
+    process: subprocess.Popen
+    store: str
+
+
+def start_live_server(store: str, *, extra_env: dict[str, str] | None = None) -> LiveServer:
+    """`tnmt-kg serve` in a child process on a free loopback port; waits until it answers."""
+    port = free_port()
+    env = {**os.environ, "TNMT_KG_STORE": store, **(extra_env or {})}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "kg.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        cwd=PROJECT_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError("live server exited: " + process.stderr.read().decode()[-2000:])
+        try:
+            with urllib.request.urlopen(url + "/", timeout=2):
+                return LiveServer(url, process, store)
+        except OSError:
+            time.sleep(0.2)
+    stop_live_server(LiveServer(url, process, store))
+    raise RuntimeError("live server did not answer within 30 s")
+
+
+def stop_live_server(server: LiveServer) -> None:
+    import signal
+
+    try:
+        os.killpg(server.process.pid, signal.SIGTERM)
+        server.process.wait(timeout=10)
+    except (ProcessLookupError, subprocess.TimeoutExpired):
+        try:
+            os.killpg(server.process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    finally:
+        if server.process.stderr:
+            server.process.stderr.close()
+
+
+@pytest.fixture(scope="session")
+def live_server(seed_settings: Settings) -> Iterator[LiveServer]:
+    """The app served on 127.0.0.1:<free port> from the seed store, stopped at the end."""
+    server = start_live_server(seed_settings.store, extra_env={"TNMT_KG_QUERY_TIMEOUT": "3"})
+    yield server
+    stop_live_server(server)
+
+
+# --- the browser ---------------------------------------------------------------------------
+
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"]
+
+
+@pytest.fixture(scope="session")
+def browser():  # noqa: ANN201
+    """Debian's Chromium driven by Playwright (never a downloaded browser)."""
+    executable = shutil.which("chromium")
+    if executable is None:
+        if os.environ.get("CI"):
+            pytest.fail("chromium is not installed: `make test` installs it with apt")
+        pytest.skip("chromium is not installed (make browser)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        instance = pw.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture()
+def page(browser, request):  # noqa: ANN001, ANN201
+    """A fresh page; a screenshot of it is saved under test-artifacts/ after the test."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    pg = context.new_page()
+    yield pg
+    ARTIFACTS.mkdir(exist_ok=True)
+    try:
+        pg.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+    except Exception:  # noqa: BLE001 - a failed screenshot must not hide the test's own result
+        pass
+    context.close()

@@ -1,0 +1,66 @@
+"""The knowledge graph's services for the views: opened once per process, read-only.
+
+``get_kg()`` gives the views one object with the settings, the query service (SPARQL from
+users, run in killable worker processes) and a read-only store for the app's own bounded
+lookups. Both are created lazily, in the process that serves requests: gunicorn forks its
+workers after importing the app, and a query pool started before the fork would be shared.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from dataclasses import dataclass, field
+
+from flask import Flask, current_app
+from pyoxigraph import Store
+
+from kg import store as kgstore
+from kg.config import Settings
+from kg.query import QueryService
+
+
+@dataclass
+class KG:
+    settings: Settings
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+    _query: QueryService | None = None
+    _store: Store | None = None
+    _store_target: str | None = None
+    _pid: int = 0
+
+    @property
+    def query(self) -> QueryService:
+        """The query service of this process (started on first use, after any fork)."""
+        with self._lock:
+            if self._query is None or self._pid != os.getpid():
+                self._query = QueryService(self.settings).start()
+                self._pid = os.getpid()
+            return self._query
+
+    def store(self) -> Store:
+        """A read-only view of the current build, reopened when a build or load swaps it in."""
+        target = kgstore.current_target(self.settings.store)
+        with self._lock:
+            if self._store is None or target != self._store_target:
+                self._store = kgstore.open_read_only(self.settings.store)
+                self._store_target = target
+            return self._store
+
+    def build_info(self) -> kgstore.BuildInfo:
+        return kgstore.build_info(self.settings.store)
+
+    def close(self) -> None:
+        with self._lock:
+            if self._query is not None and self._pid == os.getpid():
+                self._query.close()
+            self._query = None
+            self._store = None
+
+
+def init_app(app: Flask, settings: Settings) -> None:
+    app.extensions["tnmt_kg"] = KG(settings)
+
+
+def get_kg() -> KG:
+    return current_app.extensions["tnmt_kg"]

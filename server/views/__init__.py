@@ -1,0 +1,1 @@
+"""One blueprint per concern. A view parses the request, calls the service, renders."""

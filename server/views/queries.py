@@ -1,0 +1,5 @@
+"""Views: queries (filled by its own change)."""
+
+from flask import Blueprint
+
+bp = Blueprint("queries", __name__)

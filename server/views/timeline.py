@@ -1,0 +1,5 @@
+"""Views: timeline (filled by its own change)."""
+
+from flask import Blueprint
+
+bp = Blueprint("timeline", __name__)
