@@ -223,11 +223,25 @@ def dump(store: Store, output: Any, fmt: str, *, prefixes: dict[str, str]) -> No
     """Stream the whole store in ``fmt``; triple formats get the union of all graphs."""
     rdf = rdf_format(fmt)
     try:
-        if rdf.supports_datasets:
+        if rdf.supports_datasets and rdf != RdfFormat.JSON_LD:
             store.dump(output, rdf, prefixes=prefixes if fmt == "trig" else None)
+            return
+        union = (Quad(q.subject, q.predicate, q.object)
+                 for q in store.quads_for_pattern(None, None, None))
+        if rdf == RdfFormat.JSON_LD:
+            write_jsonld(union, output, prefixes)
         else:
-            union = (Quad(q.subject, q.predicate, q.object)
-                     for q in store.quads_for_pattern(None, None, None))
             serialize(union, output, rdf, prefixes=prefixes if rdf != RdfFormat.N_TRIPLES else None)
     except OSError as exc:
         raise KGError(f"cannot write export: {exc}") from exc
+
+
+def write_jsonld(triples: Any, output: Any, prefixes: dict[str, str]) -> None:
+    """JSON-LD with its context inline: ``{"@context": {prefixes}, "@graph": [expanded nodes]}``.
+
+    pyoxigraph writes expanded JSON-LD (full IRIs, no context); wrapping it keeps the stream
+    and gives clients the prefixes to compact with, and never a remote ``@context`` to fetch.
+    """
+    output.write(b'{"@context":' + json.dumps(prefixes, sort_keys=True).encode() + b',"@graph":')
+    serialize(triples, output, RdfFormat.JSON_LD)
+    output.write(b"}")

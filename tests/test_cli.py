@@ -98,10 +98,15 @@ def test_turtle_export_has_prefixes_and_parses_with_rdflib(runner: CliRunner,
             rdflib.RDF.type, rdflib.FOAF.Person) in g
 
 
-def test_jsonld_export_has_no_remote_context(runner: CliRunner, seed_settings: Settings) -> None:
+def test_jsonld_export_carries_its_context_inline(runner: CliRunner, seed_settings: Settings) -> None:
     result = runner.invoke(main, ["export", "--store", seed_settings.store, "-f", "jsonld"])
     data = json.loads(result.output)
-    assert "http" not in json.dumps(data.get("@context", {}) if isinstance(data, dict) else {})
+    # JSON-LD 1.1 §3.1: a string @context is a remote document to fetch; ours must be an object.
+    assert isinstance(data["@context"], dict)
+    assert data["@context"]["org"] == "http://www.w3.org/ns/org#"
+    turtle = runner.invoke(main, ["export", "--store", seed_settings.store, "-f", "turtle"]).output
+    assert {str(t) for t in parse(result.output.encode(), RdfFormat.JSON_LD)} == {
+        str(t) for t in parse(turtle.encode(), RdfFormat.TURTLE)}
 
 
 def test_validate_conforms(runner: CliRunner, seed_settings: Settings) -> None:
