@@ -136,7 +136,7 @@ def query(ctx: click.Context, store: str | None, query_file: str | None, express
           name: str | None, params: tuple[str, ...], fmt: str, timeout: float | None,
           max_rows: int | None) -> None:
     """Run SPARQL from a file, -e, stdin, or a named query (--name) with --param KEY=VALUE."""
-    from .query import QueryService
+    from .query import QueryService, check_query, result_format
 
     settings = _settings(ctx, store=store, query_timeout=timeout, max_rows=max_rows)
     substitutions = None
@@ -147,35 +147,50 @@ def query(ctx: click.Context, store: str | None, query_file: str | None, express
         text, substitutions = named.bind(parse_params(params))
     else:
         text = _read_query(query_file, expression)
+    form = check_query(text).form
     with QueryService(settings.replace(query_workers=1)) as service:
         if fmt == "table":
-            form = service.check_query(text)
             if form in ("SELECT", "ASK"):
                 _print_table(service, text, substitutions)
                 return
             fmt = "turtle"
-        result = service.run(text, result_format=MEDIA_TYPES[fmt], substitutions=substitutions)
+        result = service.run(text, result_format=result_format(form, MEDIA_TYPES[fmt]),
+                             substitutions=substitutions)
         sys.stdout.buffer.write(result.body)
         if result.truncated:
             click.echo(f"warning: result cut at {settings.max_rows} rows", err=True)
 
 
 def _print_table(service: Any, text: str, substitutions: dict | None) -> None:
-    from .query import term_to_text
+    """A SELECT as aligned columns (from the JSON results, which carry the variables' order)."""
+    import json
 
-    result = service.select_rows(text, substitutions=substitutions)
-    if isinstance(result, bool):
-        click.echo("true" if result else "false")
+    from pyoxigraph import QueryResultsFormat
+
+    result = service.run(text, result_format=QueryResultsFormat.JSON, substitutions=substitutions)
+    data = json.loads(result.body)
+    if "boolean" in data:
+        click.echo("true" if data["boolean"] else "false")
         return
-    rows, variables = result.rows, result.variables
-    cells = [[term_to_text(row.get(v)) for v in variables] for row in rows]
+    variables = data["head"]["vars"]
+    cells = [[_cell(row.get(v)) for v in variables] for row in data["results"]["bindings"]]
     widths = [max([len(v)] + [len(c[i]) for c in cells]) for i, v in enumerate(variables)]
     click.echo("  ".join(v.ljust(w) for v, w in zip(variables, widths, strict=True)))
     click.echo("  ".join("-" * w for w in widths))
     for c in cells:
         click.echo("  ".join(x.ljust(w) for x, w in zip(c, widths, strict=True)))
-    click.echo(f"({len(rows)} row{'s' if len(rows) != 1 else ''}"
+    click.echo(f"({len(cells)} row{'s' if len(cells) != 1 else ''}"
                f"{', cut at the row cap' if result.truncated else ''})", err=True)
+
+
+def _cell(term: dict | None) -> str:
+    if term is None:
+        return ""
+    if term["type"] == "uri":
+        return f"<{term['value']}>"
+    if "xml:lang" in term:
+        return f"{term['value']}@{term['xml:lang']}"
+    return term["value"]
 
 
 @main.command()

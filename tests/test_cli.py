@@ -124,3 +124,38 @@ def test_validate_reports_a_non_conforming_load(runner: CliRunner, tmp_path: Pat
     result = runner.invoke(main, ["validate", "--store", store])
     assert result.exit_code == 1
     assert "Conforms: False" in result.output and "https://example.org/p" in result.output
+
+
+def test_query_table_from_expression(runner: CliRunner, seed_settings: Settings) -> None:
+    q = "PREFIX foaf: <http://xmlns.com/foaf/0.1/> SELECT ?n { ?p foaf:name ?n } ORDER BY ?n"
+    result = runner.invoke(main, ["query", "--store", seed_settings.store, "-e", q])
+    assert result.exit_code == 0, result.output
+    assert "Trương Văn Đạt@vi" in result.output and "Nguyễn Quốc Khánh@vi" in result.output
+
+
+def test_query_from_stdin_as_csv(runner: CliRunner, seed_settings: Settings) -> None:
+    q = "PREFIX org: <http://www.w3.org/ns/org#> SELECT (COUNT(*) AS ?n) { ?m a org:Membership }"
+    result = runner.invoke(main, ["query", "--store", seed_settings.store, "-f", "csv"], input=q)
+    assert result.exit_code == 0
+    assert result.output.splitlines()[:2] == ["n", "14"]
+
+
+def test_query_from_file_as_turtle(runner: CliRunner, seed_settings: Settings, tmp_path: Path) -> None:
+    qfile = tmp_path / "q.rq"
+    qfile.write_text("CONSTRUCT { ?p a <http://xmlns.com/foaf/0.1/Person> } "
+                     "WHERE { ?p a <http://xmlns.com/foaf/0.1/Person> }", encoding="utf-8")
+    result = runner.invoke(main, ["query", "--store", seed_settings.store, str(qfile)])
+    assert result.exit_code == 0
+    assert len(list(parse(result.output.encode(), RdfFormat.TURTLE))) == 4
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [("SELECT * WHERE {", "line 1"), ("DROP ALL", "read-only"),
+     ("SELECT * { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }", "federated")],
+)
+def test_query_refusals_exit_2(runner: CliRunner, seed_settings: Settings, query: str,
+                               message: str) -> None:
+    result = runner.invoke(main, ["query", "--store", seed_settings.store, "-e", query])
+    assert result.exit_code == 2
+    assert message in result.output
