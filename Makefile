@@ -35,8 +35,8 @@ build: install
 	$(BIN)/tnmt-kg build --store $(STORE)
 
 serve: build
-	$(BIN)/gunicorn --workers $(WORKERS) --threads 4 --bind $(HOST):$(PORT) \
-	  --access-logfile - --access-logformat '%(h)s "%(r)s" %(s)s %(B)s %(M)sms' \
+	@echo "serving http://$(HOST):$(PORT)/ ($(WORKERS) gunicorn workers; the app logs one line per request)"
+	$(BIN)/gunicorn --workers $(WORKERS) --threads 4 --bind $(HOST):$(PORT) --timeout 120 \
 	  'server.wsgi:app'
 
 dev: build
