@@ -6,7 +6,7 @@ import logging
 import time
 from typing import Any
 
-from flask import Flask, g, jsonify, render_template, request
+from flask import Flask, Response, g, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from kg.config import PROJECT_ROOT, Settings
@@ -45,9 +45,9 @@ def create_app(settings: Settings | None = None, test_config: dict[str, Any] | N
 
 
 def _register_blueprints(app: Flask) -> None:
-    from .views import api, entities, exports, graph, home, queries, sparql, timeline, vendor
+    from .views import api, entities, exports, graph, home, queries, search, sparql, timeline, vendor
 
-    for module in (home, sparql, entities, exports, api, queries, graph, timeline, vendor):
+    for module in (home, sparql, entities, search, exports, api, queries, graph, timeline, vendor):
         app.register_blueprint(module.bp)
 
 
@@ -83,6 +83,19 @@ def _register_error_handlers(app: Flask) -> None:
         return error_response(exc.code or 500, exc.name, exc.description or exc.name)
 
 
+def html_safe_json(response: Response) -> Response:
+    """Write ``<``, ``>`` and ``&`` in JSON bodies as ``\\u003c`` etc. (the same JSON), so text
+    from a request or the data never appears raw even if a client renders the body as HTML."""
+    if response.mimetype in ("application/json", "application/problem+json") and not (
+            response.direct_passthrough or response.is_streamed):
+        body = response.get_data(as_text=True)
+        safe = body.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+        if safe != body:
+            response.set_data(safe)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    return response
+
+
 def _register_request_log(app: Flask) -> None:
     if not log.handlers and not logging.getLogger().handlers:
         logging.basicConfig(level=logging.INFO, format="%(message)s")
@@ -95,9 +108,9 @@ def _register_request_log(app: Flask) -> None:
     @app.after_request
     def log_request(response):  # noqa: ANN001, ANN202
         elapsed = (time.perf_counter() - g.get("started", time.perf_counter())) * 1000
-        log.info('%s "%s %s" %s %.1fms', request.remote_addr, request.method, request.full_path.rstrip("?"),
-                 response.status_code, elapsed)
-        return response
+        log.info('%s "%s %s" %s %.1fms', request.remote_addr, request.method,
+                 request.full_path.rstrip("?"), response.status_code, elapsed)
+        return html_safe_json(response)
 
 
 def _register_template_helpers(app: Flask) -> None:

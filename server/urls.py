@@ -65,5 +65,65 @@ def quote_anchor(index: int) -> str:
     return f"quote-{index}"
 
 
+def source_quote_url(source_iri: str, index: int) -> str:
+    """A quote highlighted on its source document's page."""
+    return entity_path(source_iri) + "#" + quote_anchor(index)
+
+
+def format_url(iri: str, fmt: str) -> str:
+    """An entity's description in one RDF format: ``/id/….ttl``, ``/ontology.ttl`` or ``format=``."""
+    return entity_path(iri, suffix="." + fmt).split("#", 1)[0]
+
+
+def api_url(path: str, **params: str | None) -> str:
+    """A JSON API URL, e.g. ``api_url("search", q="khanh")`` → ``/api/search?q=khanh``."""
+    query = {k: v for k, v in params.items() if v not in (None, "")}
+    return "/api/" + quote(path) + ("?" + urlencode(query) if query else "")
+
+
 def static_url(path: str) -> str:
     return "/static/" + quote(path)
+
+
+def graph_data_url(**filters: str | int | None) -> str:
+    """The nodes and edges of a graph view as JSON."""
+    params = {k: v for k, v in filters.items() if v not in (None, "")}
+    return "/graph/data.json" + ("?" + urlencode(params) if params else "")
+
+
+def graph_download_url(fmt: str, **filters: str | int | None) -> str:
+    """A graph view to take away: ``html`` (standalone, offline) or ``ttl`` (the shown subgraph)."""
+    params = {k: v for k, v in filters.items() if v not in (None, "")}
+    return f"/graph/download.{fmt}" + ("?" + urlencode(params) if params else "")
+
+
+def timeline_json_url(org: str | None = None) -> str:
+    return "/timeline.json" + ("?" + urlencode({"org": org}) if org else "")
+
+
+def analytics_url(name: str, **params: str | int | None) -> str:
+    """The JSON analytics API: ``centrality``, ``path`` (``from``, ``to``) or ``communities``."""
+    given = {k.rstrip("_"): v for k, v in params.items() if v not in (None, "")}
+    return f"/api/analytics/{name}" + ("?" + urlencode(given) if given else "")
+
+
+def queries_url() -> str:
+    """The gallery of named queries."""
+    return "/queries"
+
+
+def named_query_url(name: str, params: dict[str, str] | None = None, *, fmt: str | None = None) -> str:
+    """A named query's page, run with ``params``; with ``fmt`` (``csv``, ``json``, ``ttl``, …) its
+    result as a download.
+
+    >>> named_query_url("bloc-heads", {"year": "2022"}, fmt="csv")
+    '/queries/bloc-heads.csv?year=2022'
+    """
+    given = {k: v for k, v in (params or {}).items() if v not in (None, "")}
+    return "/queries/" + quote(name) + (f".{fmt}" if fmt else "") + ("?" + urlencode(given) if given else "")
+
+
+def timeline_filter_url(**filters: str | int | None) -> str:
+    """The timeline with any of its filters (``org``, ``person``, ``role``, ``year``): slugs or IRIs."""
+    params = {k: v for k, v in filters.items() if v not in (None, "")}
+    return "/timeline" + ("?" + urlencode(params) if params else "")
