@@ -808,18 +808,18 @@ class _RemoteEndpoint:
         The endpoint is asked for a format pyoxigraph can read back (JSON results,
         N-Triples, …) rather than the wanted one, because capping needs the rows.
         """
-        params = [("default-graph-uri", g) for g in job.default_graphs]
+        # Form-encoded POST, the one method every engine implements: Virtuoso 7.2 as packaged
+        # by Debian never answers a direct `application/sparql-query` POST.
+        params = [("query", job.query)]
+        params += [("default-graph-uri", g) for g in job.default_graphs]
         params += [("named-graph-uri", g) for g in job.named_graphs]
-        url = self.url
-        if params:
-            url += ("&" if "?" in url else "?") + urllib.parse.urlencode(params)
         graph_form = job.form in ("CONSTRUCT", "DESCRIBE")
         request = urllib.request.Request(
-            url,
-            data=job.query.encode(),
+            self.url,
+            data=urllib.parse.urlencode(params).encode(),
             method="POST",
             headers={
-                "Content-Type": "application/sparql-query; charset=utf-8",
+                "Content-Type": "application/x-www-form-urlencoded",
                 "Accept": _REMOTE_GRAPH_ACCEPT if graph_form else _REMOTE_RESULTS_ACCEPT,
                 "User-Agent": "tnmt-kg",
             },

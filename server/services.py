@@ -8,8 +8,11 @@ workers after importing the app, and a query pool started before the fork would 
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import threading
+import time
 from dataclasses import dataclass, field
 
 from flask import Flask, current_app
@@ -18,6 +21,7 @@ from pyoxigraph import Store
 from kg import store as kgstore
 from kg.config import Settings
 from kg.query import QueryService
+from kg.remote import RemoteStore
 
 
 @dataclass
@@ -28,6 +32,7 @@ class KG:
     _store: Store | None = None
     _store_target: str | None = None
     _pid: int = 0
+    _started: float = field(default_factory=time.time)
 
     @property
     def query(self) -> QueryService:
@@ -38,8 +43,21 @@ class KG:
                 self._pid = os.getpid()
             return self._query
 
-    def store(self) -> Store:
-        """A read-only view of the current build, reopened when a build or load swaps it in."""
+    @property
+    def remote(self) -> bool:
+        return self.settings.sparql_backend == "remote"
+
+    def store(self) -> Store | RemoteStore:
+        """A read-only view of the current build, reopened when a build or load swaps it in.
+
+        With the ``remote`` backend, a stand-in speaking the SPARQL protocol to the engine.
+        """
+        if self.remote:
+            with self._lock:
+                if self._store is None:
+                    self._store = RemoteStore(self.settings.remote_endpoint,
+                                              timeout=self.settings.query_timeout)
+                return self._store
         target = kgstore.current_target(self.settings.store)
         with self._lock:
             if self._store is None or target != self._store_target:
@@ -48,6 +66,15 @@ class KG:
             return self._store
 
     def build_info(self) -> kgstore.BuildInfo:
+        """The build being served (for ETag/Last-Modified); for a remote engine, an identity
+        taken from what it holds, since no build of ours wrote it."""
+        if self.remote:
+            store = self.store()
+            graphs = store.project_graphs()
+            size = len(store)
+            tag = hashlib.sha1(json.dumps([graphs, size]).encode()).hexdigest()[:16]
+            return kgstore.BuildInfo(build_id=f"remote-{tag}", created=self._started, kind="remote",
+                                     triples=size, detail={"endpoint": self.settings.remote_endpoint})
         return kgstore.build_info(self.settings.store)
 
     def close(self) -> None:
