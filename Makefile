@@ -8,7 +8,7 @@ WORKERS ?= 2
 STORE   ?= var/store
 export TNMT_KG_STORE := $(abspath $(STORE))
 
-.PHONY: help install build serve dev test test-fast lint bench browser clean
+.PHONY: help install build serve dev test test-fast lint bench browser services clean
 
 help:
 	@echo "make serve   set up, build the graph, serve on http://$(HOST):$(PORT) (gunicorn)"
@@ -49,7 +49,14 @@ browser:
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
 	  || (sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive sudo apt-get install -y -qq chromium >/dev/null); }
 
-test: install browser
+# Virtuoso, the external SPARQL engine the remote backend is tested against (started by the tests).
+services:
+	@command -v virtuoso-t >/dev/null 2>&1 || { \
+	  echo "installing Debian's virtuoso-opensource-7-bin for the remote-backend tests"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq virtuoso-opensource-7-bin >/dev/null) \
+	  || (sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive sudo apt-get install -y -qq virtuoso-opensource-7-bin >/dev/null); }
+
+test: install browser services
 	$(BIN)/ruff check kg server tests
 	$(BIN)/python -m pytest -q
 

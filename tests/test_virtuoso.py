@@ -1,0 +1,173 @@
+"""The app on an external SPARQL engine: Virtuoso, spoken to through the SPARQL 1.1 Protocol.
+
+A Virtuoso server is started on free loopback ports in a temporary folder, bulk-loaded with the
+seed graph's N-Quads export, and the app is created with the ``remote`` backend pointing at it.
+The answers must be those of the embedded store (expected values from the article).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import time
+import urllib.request
+from collections.abc import Iterator
+
+import pytest
+
+from kg.config import Settings
+from kg.export import export_store
+
+from conftest import free_port
+
+VIRTUOSO = shutil.which("virtuoso-t")
+ISQL = shutil.which("isql-vt")
+
+INI = """[Database]
+DatabaseFile = {db}/virtuoso.db
+ErrorLogFile = {db}/virtuoso.log
+LockFile = {db}/virtuoso.lck
+TransactionFile = {db}/virtuoso.trx
+xa_persistent_file = {db}/virtuoso.pxa
+Striping = 0
+TempStorage = TempDatabase
+
+[TempDatabase]
+DatabaseFile = {db}/virtuoso-temp.db
+TransactionFile = {db}/virtuoso-temp.trx
+Striping = 0
+
+[Parameters]
+ServerPort = 127.0.0.1:{sql_port}
+DisableUnixSocket = 1
+DirsAllowed = ., {load}
+NumberOfBuffers = 10000
+MaxDirtyBuffers = 6000
+CaseMode = 2
+ThreadsPerQuery = 2
+MaxClientConnections = 8
+
+[HTTPServer]
+ServerPort = 127.0.0.1:{http_port}
+ServerRoot = {db}
+MaxClientConnections = 8
+ServerThreads = 8
+
+[SPARQL]
+ResultSetMaxRows = 100000
+MaxQueryExecutionTime = 30
+"""
+
+
+@pytest.fixture(scope="module")
+def virtuoso(seed_settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A Virtuoso holding the seed graph; yields its SPARQL endpoint URL and stops it after."""
+    if VIRTUOSO is None or ISQL is None:
+        if os.environ.get("CI"):
+            pytest.fail("Virtuoso is not installed: `make test` installs virtuoso-opensource-7-bin")
+        pytest.skip("Virtuoso is not installed (make services)")
+    root = tmp_path_factory.mktemp("virtuoso")
+    db, load = root / "db", root / "load"
+    db.mkdir()
+    load.mkdir()
+    sql_port, http_port = free_port(), free_port()
+    ini = root / "virtuoso.ini"
+    ini.write_text(INI.format(db=db, load=load, sql_port=sql_port, http_port=http_port))
+    export_store(seed_settings, "nquads", load / "seed.nq")
+    process = subprocess.Popen([VIRTUOSO, "+configfile", str(ini), "+foreground"], cwd=root,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               start_new_session=True)
+    endpoint = f"http://127.0.0.1:{http_port}/sparql"
+    try:
+        _wait_for(endpoint, process)
+        subprocess.run(
+            [ISQL, f"127.0.0.1:{sql_port}", "dba", "dba",
+             f"exec=ld_dir('{load}', 'seed.nq', 'https://w3id.org/tnmt-kg/graph/unnamed'); "
+             "rdf_loader_run(); checkpoint;"],
+            check=True, capture_output=True, timeout=120)
+        yield endpoint
+    finally:
+        try:
+            os.killpg(process.pid, signal.SIGTERM)
+            process.wait(timeout=20)
+        except (ProcessLookupError, subprocess.TimeoutExpired):
+            os.killpg(process.pid, signal.SIGKILL)
+
+
+def _wait_for(endpoint: str, process: subprocess.Popen) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError("virtuoso exited at start-up")
+        try:
+            with urllib.request.urlopen(endpoint + "?query=ASK%7B%7D", timeout=2):
+                return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError("virtuoso did not answer within 60 s")
+
+
+@pytest.fixture(scope="module")
+def remote_client(virtuoso: str, tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
+    from server.app import create_app
+
+    settings = Settings.load(env={}, overrides={
+        "sparql_backend": "remote", "remote_endpoint": virtuoso, "query_timeout": 20,
+        "store": str(tmp_path_factory.mktemp("no-store") / "store")})
+    app = create_app(settings, {"TESTING": True})
+    yield app.test_client()
+    app.extensions["tnmt_kg"].close()
+
+
+def test_sparql_endpoint_answers_from_virtuoso(remote_client) -> None:  # noqa: ANN001
+    query = ("PREFIX org: <http://www.w3.org/ns/org#> SELECT ?m WHERE { ?m org:role "
+             "<https://w3id.org/tnmt-kg/role/truong-khoi> }")
+    response = remote_client.get("/sparql", query_string={"query": query},
+                                 headers={"Accept": "application/sparql-results+json"})
+    assert response.status_code == 200
+    bloc_head_memberships = {b["m"]["value"].rsplit("/", 1)[1]
+                             for b in response.get_json()["results"]["bindings"]}
+    # Trưởng Khối: the unit in 2021 and 2022, and Nguyễn Quốc Khánh on 20/12/2021.
+    assert bloc_head_memberships == {
+        "cuc-vien-tham-quoc-gia--truong-khoi--khoi-thi-dua-so-iv--2021",
+        "cuc-quan-ly-tai-nguyen-nuoc--truong-khoi--khoi-thi-dua-so-iv--2022",
+        "nguyen-quoc-khanh--truong-khoi--khoi-thi-dua-so-iv--2021-12-20",
+    }
+
+
+def test_update_is_refused_before_reaching_virtuoso(remote_client) -> None:  # noqa: ANN001
+    response = remote_client.post("/sparql", data={"query": "CLEAR ALL"})
+    assert 400 <= response.status_code < 500
+    count = remote_client.get("/sparql", query_string={
+        "query": "ASK { <https://w3id.org/tnmt-kg/person/nguyen-quoc-khanh> ?p ?o }"},
+        headers={"Accept": "application/sparql-results+json"})
+    assert count.get_json()["boolean"] is True
+
+
+def test_entity_page_from_virtuoso(remote_client) -> None:  # noqa: ANN001
+    html = remote_client.get("/id/person/nguyen-minh-khuyen", headers={"Accept": "text/html"})
+    assert html.status_code == 200
+    text = html.get_data(as_text=True)
+    assert "Phó Cục trưởng" in text and "Cục Quản lý tài nguyên nước" in text
+
+
+def test_search_and_api_from_virtuoso(remote_client) -> None:  # noqa: ANN001
+    found = remote_client.get("/api/search", query_string={"q": "vien tham"}).get_json()
+    assert any(r["iri"].endswith("/org/cuc-vien-tham-quoc-gia") for r in found["results"])
+    holders = remote_client.get("/api/holders", query_string={
+        "role": "truong-khoi", "org": "khoi-thi-dua-so-iv", "date": "2022-03-01"}).get_json()
+    assert [h["member"]["iri"].rsplit("/", 1)[1] for h in holders["holders"]] == ["cuc-quan-ly-tai-nguyen-nuoc"]
+
+
+def test_export_from_virtuoso_matches_the_embedded_store(remote_client, seed_store) -> None:  # noqa: ANN001
+    from pyoxigraph import RdfFormat, parse
+
+    response = remote_client.get("/export", query_string={"format": "nquads"})
+    assert response.status_code == 200
+    remote_quads = {str(q) for q in parse(response.get_data(), RdfFormat.N_QUADS)
+                    if "_:" not in str(q)}
+    local_quads = {str(q) for q in seed_store if "_:" not in str(q)}
+    assert remote_quads == local_quads
+
