@@ -1,4 +1,4 @@
-"""The ``tnmt-kg`` command line: build, load, query, export, validate, stats, serve.
+"""The ``tnmt-kg`` command line: build, load, query, queries, export, validate, stats, serve.
 
 Exit codes: 0 success, 1 the graph does not conform / internal failure, 2 bad input (a bad file,
 an unknown format, a missing store), 3 a query timed out. Errors become one readable message
@@ -141,11 +141,15 @@ def query(ctx: click.Context, store: str | None, query_file: str | None, express
     settings = _settings(ctx, store=store, query_timeout=timeout, max_rows=max_rows)
     substitutions = None
     if name is not None:
-        from .catalog import load_catalog, parse_params
+        from .catalog import named_query, parse_params
 
-        named = load_catalog(Path(settings.queries_dir)).get(name)
+        if query_file is not None or expression is not None:
+            raise BadInput("give either --name or a query (a file, -e or stdin), not both")
+        named = named_query(Path(settings.queries_dir), name)
         text, substitutions = named.bind(parse_params(params))
     else:
+        if params:
+            raise BadInput("--param is for a named query: add --name NAME (see `tnmt-kg queries`)")
         text = _read_query(query_file, expression)
     form = check_query(text).form
     with QueryService(settings.replace(query_workers=1)) as service:
@@ -191,6 +195,26 @@ def _cell(term: dict | None) -> str:
     if "xml:lang" in term:
         return f"{term['value']}@{term['xml:lang']}"
     return term["value"]
+
+
+@main.command(name="queries")
+@click.option("--dir", "queries_dir", type=click.Path(file_okay=False), default=None,
+              help="Folder of named queries (default: queries/, or TNMT_KG_QUERIES_DIR).")
+@click.pass_context
+@reports_errors
+def list_queries(ctx: click.Context, queries_dir: str | None) -> None:
+    """List the named queries (run one with `query --name NAME --param KEY=VALUE`)."""
+    from .catalog import load_catalog
+
+    settings = _settings(ctx, queries_dir=queries_dir)
+    catalog = load_catalog(Path(settings.queries_dir))
+    width = max((len(n) for n in catalog), default=0)
+    for named in catalog.values():
+        click.echo(f"{named.name.ljust(width)}  {named.summary}")
+        for p in named.params:
+            default = f", default {p.default}" if p.default is not None else ""
+            need = "required" if p.required else "optional"
+            click.echo(f"{'':{width}}    --param {p.name}=…  ({p.type}, {need}{default})")
 
 
 @main.command()
