@@ -19,6 +19,7 @@ library callers.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import itertools
 import json
@@ -1073,9 +1074,12 @@ class QueryService:
         self.start()
         if self._remote is not None:
             if job.substitutions:
-                # The protocol has no way to bind variables; pasting terms into the text
-                # is what substitutions exist to avoid.
-                raise BadInput("the remote backend cannot bind substitutions", where="substitutions")
+                # The protocol cannot bind variables, so the terms go into a VALUES block
+                # written by pyoxigraph's serialiser (typed, escaped terms — never raw text).
+                from .remote import bind_values
+
+                job = dataclasses.replace(job, query=bind_values(job.query, dict(job.substitutions)),
+                                          substitutions=())
             try:
                 body, rows, truncated = self._remote.execute(job, deadline)
             except _Deadline:

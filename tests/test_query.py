@@ -707,8 +707,9 @@ def test_remote_backend_maps_errors(remote) -> None:
     with pytest.raises(QueryTimeout):
         svc.run("SELECT * { ?s ?p ?o } #slow", timeout=0.5)
     assert time.monotonic() - started < 1.4
-    with pytest.raises(BadInput, match="substitutions"):
-        svc.run("SELECT ?s { ?s ?p ?o }", substitutions={"s": ex("r1")})
+    hostile = Literal('x" } ; DROP ALL ; SELECT * { ?s ?p ?o')
+    assert svc.select_rows("SELECT ?s ?o { ?s ?p ?o }", substitutions={"o": hostile}) == []
+    assert 'VALUES (?o) { ("x\\" } ; DROP ALL' in seen[-1]["query"]  # bound as one escaped literal
     calls = len(seen)
     with pytest.raises(QueryRefused):
         svc.run("SELECT * { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }")
