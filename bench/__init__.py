@@ -1,0 +1,1 @@
+"""Benchmarks: a synthetic graph of the project's shape (``bench.synthetic``) and ``bench.run``."""
