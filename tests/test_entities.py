@@ -375,3 +375,12 @@ def test_live_server_dereferences_with_a_real_client(live_server) -> None:  # no
     assert Quad(NamedNode(BASE + "person/nguyen-quoc-khanh"), RDF.type, FOAF.Person) in quads
     with urllib.request.urlopen(live_server.url + "/search?q=vien+tham", timeout=10) as response:
         assert 'href="/id/org/cuc-vien-tham-quoc-gia"' in response.read().decode()
+
+
+def test_entity_page_shows_its_place_in_the_graph(client) -> None:  # noqa: ANN001
+    html = client.get("/id/org/khoi-thi-dua-so-iv", headers={"Accept": "text/html"}).get_data(as_text=True)
+    assert "Place in the graph" in html
+    # The bloc is linked to its 6 units, the ministry, Nguyễn Quốc Khánh (Trưởng Khối), the conference
+    # it organised and the 5 movements it implemented: 14 distinct neighbours.
+    assert "14 linked entities" in html
+    assert 'href="/timeline?org=https%3A%2F%2Fw3id.org%2Ftnmt-kg%2Forg%2Fkhoi-thi-dua-so-iv"' in html

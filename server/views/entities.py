@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from flask import Blueprint, Response, render_template, request
 
 from kg import entities
+from kg.analytics import entity_metrics
 from kg.errors import BadInput, NotAcceptable, NotFound, UnknownFormat
 from kg.export import serialize_quads
 from kg.ontology_doc import ontology_doc
@@ -115,8 +116,9 @@ def render_entity(iri: str, format_name: str | None = None) -> Response | str:
     entity = entities.describe(store, iri)
     layout = source_layout(iri) if entity.is_source else None
     template = "source.html" if layout is not None else "entity.html"
+    metrics = None if layout is not None else entity_metrics(store, iri, get_kg().build_info().build_id)
     html = render_template(template, entity=entity, source=layout, alternates=alternates(iri),
-                           quote_url=quote_url, page_url=urls.entity_path(iri))
+                           quote_url=quote_url, page_url=urls.entity_path(iri), metrics=metrics)
     response = Response(html, mimetype=HTML)
     response.headers["Vary"] = "Accept"
     return response
