@@ -37,6 +37,7 @@ build: install
 serve: build
 	@echo "serving http://$(HOST):$(PORT)/ ($(WORKERS) gunicorn workers; the app logs one line per request)"
 	$(BIN)/gunicorn --workers $(WORKERS) --threads 4 --bind $(HOST):$(PORT) --timeout 120 \
+	  --limit-request-line 0 \
 	  'server.wsgi:app'
 
 dev: build

@@ -1,8 +1,8 @@
 """Whole graph or one entity in each RDF format, streamed.
 
 Triple formats (Turtle, N-Triples, RDF/XML, JSON-LD) carry the union of all named graphs;
-TriG and N-Quads keep the graphs. JSON-LD is written by pyoxigraph in expanded form: every
-IRI in full, so there is no remote ``@context`` to fetch.
+TriG and N-Quads keep the graphs. JSON-LD has its context inline (the project's prefixes) around
+pyoxigraph's expanded nodes, so there is never a remote ``@context`` to fetch.
 """
 
 from __future__ import annotations

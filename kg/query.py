@@ -841,6 +841,10 @@ class _RemoteEndpoint:
                     f"the SPARQL endpoint sent {content_type!r}, not readable query results",
                     where=self.url,
                 )
+            if fmt == QueryResultsFormat.JSON:
+                from .remote import normalise_json_results
+
+                body = normalise_json_results(body)
             try:
                 result = parse_query_results(body, fmt)
             except SyntaxError as exc:

@@ -176,7 +176,7 @@ class RemoteStore:
             body, _type = self._post(text, "application/n-triples")
             return list(parse(body, RdfFormat.N_TRIPLES))
         body, _type = self._post(text, "application/sparql-results+json")
-        return parse_query_results(_normalise_json_results(body), QueryResultsFormat.JSON)
+        return parse_query_results(normalise_json_results(body), QueryResultsFormat.JSON)
 
     def quads_for_pattern(self, subject: Any = None, predicate: Any = None, obj: Any = None,
                           graph_name: Any = None) -> Iterator[Quad]:
@@ -216,7 +216,7 @@ def _query_form(query: str) -> str:
     raise BadInput("not a SPARQL query form", where="query")
 
 
-def _normalise_json_results(body: bytes) -> bytes:
+def normalise_json_results(body: bytes) -> bytes:
     """Virtuoso's dialect → JSON results 1.1: ``typed-literal`` is ``literal``, and blank node
     labels such as ``nodeID://b10006`` become valid labels (``nodeID_b10006``)."""
     data = json.loads(body)

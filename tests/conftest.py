@@ -41,10 +41,12 @@ import shutil  # noqa: E402
 import socket  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
+import tempfile  # noqa: E402
 import time  # noqa: E402
 import urllib.request  # noqa: E402
 from collections.abc import Iterator  # noqa: E402
 from dataclasses import dataclass  # noqa: E402
+from typing import Any  # noqa: E402
 
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"
 
@@ -75,28 +77,32 @@ class LiveServer:
     url: str
     process: subprocess.Popen
     store: str
+    log: Any  # the server's stderr (request log), a temporary file
 
 
 def start_live_server(store: str, *, extra_env: dict[str, str] | None = None) -> LiveServer:
     """`tnmt-kg serve` in a child process on a free loopback port; waits until it answers."""
     port = free_port()
     env = {**os.environ, "TNMT_KG_STORE": store, **(extra_env or {})}
+    log = tempfile.TemporaryFile()
     process = subprocess.Popen(
         [sys.executable, "-m", "kg.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
-        cwd=PROJECT_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        # The request log goes to a file: a pipe nobody reads fills up and blocks the server.
+        cwd=PROJECT_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log,
         start_new_session=True,
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError("live server exited: " + process.stderr.read().decode()[-2000:])
+            log.seek(0)
+            raise RuntimeError("live server exited: " + log.read().decode()[-2000:])
         try:
             with urllib.request.urlopen(url + "/", timeout=2):
-                return LiveServer(url, process, store)
+                return LiveServer(url, process, store, log)
         except OSError:
             time.sleep(0.2)
-    stop_live_server(LiveServer(url, process, store))
+    stop_live_server(LiveServer(url, process, store, log))
     raise RuntimeError("live server did not answer within 30 s")
 
 
@@ -112,8 +118,7 @@ def stop_live_server(server: LiveServer) -> None:
         except ProcessLookupError:
             pass
     finally:
-        if server.process.stderr:
-            server.process.stderr.close()
+        server.log.close()
 
 
 @pytest.fixture(scope="session")

@@ -10,8 +10,6 @@ import csv
 import doctest
 import io
 import json
-import multiprocessing
-import multiprocessing.forkserver
 import os
 import socket
 import threading
@@ -102,15 +100,6 @@ def wait_gone(pids: list[int], within: float = 5.0) -> bool:
             return False
         time.sleep(0.02)
     return True
-
-
-@pytest.fixture(scope="module", autouse=True)
-def stop_forkserver() -> Iterator[None]:
-    """The forkserver multiprocessing starts for the workers is a process too: stop it."""
-    yield
-    server = getattr(multiprocessing.forkserver, "_forkserver", None)
-    if server is not None and hasattr(server, "_stop"):
-        server._stop()
 
 
 @pytest.fixture(scope="module")

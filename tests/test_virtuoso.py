@@ -16,11 +16,10 @@ import urllib.request
 from collections.abc import Iterator
 
 import pytest
+from conftest import free_port
 
 from kg.config import Settings
 from kg.export import export_store
-
-from conftest import free_port
 
 VIRTUOSO = shutil.which("virtuoso-t")
 ISQL = shutil.which("isql-vt")
@@ -158,7 +157,8 @@ def test_search_and_api_from_virtuoso(remote_client) -> None:  # noqa: ANN001
     assert any(r["iri"].endswith("/org/cuc-vien-tham-quoc-gia") for r in found["results"])
     holders = remote_client.get("/api/holders", query_string={
         "role": "truong-khoi", "org": "khoi-thi-dua-so-iv", "date": "2022-03-01"}).get_json()
-    assert [h["member"]["iri"].rsplit("/", 1)[1] for h in holders["holders"]] == ["cuc-quan-ly-tai-nguyen-nuoc"]
+    members = [h["member"]["iri"].rsplit("/", 1)[1] for h in holders["holders"]]
+    assert members == ["cuc-quan-ly-tai-nguyen-nuoc"]
 
 
 def test_export_from_virtuoso_matches_the_embedded_store(remote_client, seed_store) -> None:  # noqa: ANN001
@@ -171,3 +171,11 @@ def test_export_from_virtuoso_matches_the_embedded_store(remote_client, seed_sto
     local_quads = {str(q) for q in seed_store if "_:" not in str(q)}
     assert remote_quads == local_quads
 
+
+
+def test_virtuoso_blank_nodes_come_back_as_valid_results(remote_client) -> None:  # noqa: ANN001
+    # Virtuoso labels blank nodes `nodeID://…`, which is not a valid label in SPARQL JSON results.
+    response = remote_client.get("/sparql", query_string={"query": "SELECT * WHERE { ?s ?p ?o }"},
+                                 headers={"Accept": "application/sparql-results+json"})
+    assert response.status_code == 200
+    assert any(b["s"]["type"] == "bnode" for b in response.get_json()["results"]["bindings"])
