@@ -163,3 +163,16 @@ def page(browser, request):  # noqa: ANN001, ANN201
     except Exception:  # noqa: BLE001 - a failed screenshot must not hide the test's own result
         pass
     context.close()
+
+
+@pytest.fixture()
+def listener() -> Iterator[socket.socket]:
+    """A TCP listener on 127.0.0.1 that a SERVICE or LOAD would have to connect to."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(8)
+    sock.settimeout(1.0)
+    try:
+        yield sock
+    finally:
+        sock.close()

@@ -8,16 +8,13 @@ isomorphism test rather than as sets.
 from __future__ import annotations
 
 import json
-import urllib.error
-import urllib.request
-from dataclasses import dataclass
-from email.message import Message
 from email.utils import formatdate
 
 import pytest
 import rdflib
 from pyoxigraph import BlankNode, NamedNode, RdfFormat, Store, parse
 from rdflib.compare import isomorphic
+from support import fetch
 
 from kg.export import EXPORT_FORMATS
 from kg.vocab import PREFIXES
@@ -38,21 +35,7 @@ XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 # --------------------------------------------------------------------------- helpers
 
 
-@dataclass
-class Reply:
-    status: int
-    headers: Message
-    body: bytes
 
-
-def fetch(url: str, headers: dict[str, str] | None = None) -> Reply:
-    request = urllib.request.Request(url, headers=headers or {})
-    try:
-        with urllib.request.urlopen(request, timeout=60) as response:
-            return Reply(response.status, response.headers, response.read())
-    except urllib.error.HTTPError as error:
-        with error:
-            return Reply(error.code, error.headers, error.read())
 
 
 
@@ -122,9 +105,9 @@ def test_export_is_a_named_download_with_validators(live_server, seed_settings):
 def test_revalidation_answers_304(live_server):
     first = fetch(live_server.url + "/export?format=ntriples")
     etag, modified = first.headers["ETag"], first.headers["Last-Modified"]
-    assert fetch(live_server.url + "/export?format=ntriples", {"If-None-Match": etag}).status == 304
-    assert fetch(live_server.url + "/export?format=ntriples", {"If-Modified-Since": modified}).status == 304
-    stale = fetch(live_server.url + "/export?format=ntriples", {"If-None-Match": '"some-older-build"'})
+    assert fetch(live_server.url + "/export?format=ntriples", headers={"If-None-Match": etag}).status == 304
+    assert fetch(live_server.url + "/export?format=ntriples", headers={"If-Modified-Since": modified}).status == 304
+    stale = fetch(live_server.url + "/export?format=ntriples", headers={"If-None-Match": '"some-older-build"'})
     assert stale.status == 200 and stale.body == first.body
     long_ago = {"If-Modified-Since": "Mon, 01 Jan 2001 00:00:00 GMT"}
     assert fetch(live_server.url + "/export?format=ntriples", long_ago).status == 200

@@ -33,6 +33,7 @@ from pyoxigraph import (
     parse,
     parse_query_results,
 )
+from support import assert_no_connection
 
 import kg.query
 from kg.config import Settings
@@ -130,28 +131,6 @@ def own_service(store_path: Path) -> Iterator[QueryService]:
         pids = svc.worker_pids()
         svc.close()
         assert wait_gone(pids), "worker processes outlived close()"
-
-
-@pytest.fixture()
-def listener() -> Iterator[socket.socket]:
-    """A TCP listener on 127.0.0.1 that a leaked SERVICE or LOAD call would connect to."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(8)
-    sock.settimeout(0.5)
-    try:
-        yield sock
-    finally:
-        sock.close()
-
-
-def assert_no_connection(sock: socket.socket) -> None:
-    try:
-        conn, peer = sock.accept()
-    except TimeoutError:
-        return
-    conn.close()
-    pytest.fail(f"something connected to the listener from {peer}")
 
 
 def count(svc: QueryService, query: str = "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }", **kw) -> int:

@@ -12,12 +12,8 @@ import doctest
 import io
 import json
 import re
-import urllib.error
-import urllib.request
 import warnings
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass
-from email.message import Message
 from urllib.parse import urlencode
 
 import pytest
@@ -32,6 +28,7 @@ from pyoxigraph import (
     parse,
     parse_query_results,
 )
+from support import Reply, fetch
 
 import server.views.sparql
 from kg.vocab import FOAF, ONTOLOGY_GRAPH, PREFIXES, RDF
@@ -77,33 +74,7 @@ RDFLIB_FORMATS = {
 
 
 
-@dataclass
-class Reply:
-    status: int
-    headers: Message
-    body: bytes
 
-    @property
-    def media_type(self) -> str:
-        return (self.headers.get("Content-Type") or "").split(";", 1)[0].strip()
-
-    @property
-    def text(self) -> str:
-        return self.body.decode("utf-8")
-
-
-def fetch(url: str, *, method: str = "GET", params: list[tuple[str, str]] | None = None,
-          data: bytes | None = None, headers: dict[str, str] | None = None, timeout: float = 30) -> Reply:
-    """One HTTP exchange; an error status is a reply like any other."""
-    if params:
-        url += ("&" if "?" in url else "?") + urlencode(params)
-    request = urllib.request.Request(url, data=data, method=method, headers=headers or {})
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            return Reply(response.status, response.headers, response.read())
-    except urllib.error.HTTPError as error:
-        with error:
-            return Reply(error.code, error.headers, error.read())
 
 
 def sparql(base: str, query: str, *, method: str = "GET", accept: str | None = None,

@@ -10,18 +10,13 @@ import csv
 import io
 import json
 import re
-import socket
 import threading
 import time
-import urllib.error
-import urllib.request
-from collections.abc import Iterator
-from dataclasses import dataclass
-from email.message import Message
 from urllib.parse import urlencode
 
 import pytest
 from pyoxigraph import RdfFormat, Store, parse
+from support import Reply, assert_no_connection, fetch
 
 from kg.config import Settings
 
@@ -37,28 +32,7 @@ INSERT = "INSERT DATA { GRAPH <urn:x:g> { <urn:x:s> <urn:x:p> <urn:x:o> } }"
 # --------------------------------------------------------------------------- helpers
 
 
-@dataclass
-class Reply:
-    status: int
-    headers: Message
-    body: bytes
 
-    @property
-    def text(self) -> str:
-        return self.body.decode("utf-8", "replace")
-
-
-def fetch(url: str, *, method: str = "GET", params: list[tuple[str, str]] | None = None,
-          data: bytes | None = None, headers: dict[str, str] | None = None, timeout: float = 30) -> Reply:
-    if params:
-        url += ("&" if "?" in url else "?") + urlencode(params)
-    request = urllib.request.Request(url, data=data, method=method, headers=headers or {})
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            return Reply(response.status, response.headers, response.read())
-    except urllib.error.HTTPError as error:
-        with error:
-            return Reply(error.code, error.headers, error.read())
 
 
 def form(base: str, fields: list[tuple[str, str]], **kwargs) -> Reply:  # noqa: ANN003
@@ -85,28 +59,6 @@ def count_over_http(base: str) -> int:
 
 
 
-
-
-@pytest.fixture()
-def listener() -> Iterator[socket.socket]:
-    """A TCP listener on 127.0.0.1 that a SERVICE or LOAD would have to connect to."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(8)
-    sock.settimeout(1.0)
-    try:
-        yield sock
-    finally:
-        sock.close()
-
-
-def assert_no_connection(sock: socket.socket) -> None:
-    try:
-        connection, peer = sock.accept()
-    except TimeoutError:
-        return
-    connection.close()
-    pytest.fail(f"the server connected out to the test's listener (from {peer})")
 
 
 # --------------------------------------------------------------------------- updates are refused
