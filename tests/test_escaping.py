@@ -41,6 +41,16 @@ def urls_for(payload: str) -> list[str]:
         f"/api/holders?role=truong-khoi&org=khoi-thi-dua-so-iv&date={q}",
         f"/api/holders?role=https://example.org/{q}&date=2021-12-20",
         f"/search?q=khanh&limit={q}",
+        # the other views: graph, timeline, query library, SPARQL editor and endpoint, exports
+        f"/graph?year={q}", f"/graph?org={q}", f"/graph?person={q}&depth={q}", f"/graph?role={q}",
+        f"/graph?org=khoi-thi-dua-so-iv&size={q}", f"/graph/data.json?org={q}",
+        f"/graph/download.html?org={q}", f"/graph/download.ttl?person={q}",
+        f"/timeline?org={q}", f"/timeline.json?org={q}",
+        f"/queries/{q}", f"/queries/bloc-heads?year={q}", f"/queries/role-holders-on-date?date={q}",
+        f"/queries/person-posts?person={q}", f"/queries/bloc-heads.csv?year={q}",
+        f"/sparql?query={q}&ui=1", f"/sparql?query={q}", f"/sparql?query=ASK%7B%7D&format={q}",
+        f"/export?format={q}", f"/.well-known/void?format={q}",
+        f"/api/analytics/path?from={q}&to={q}",
     ]
 
 
@@ -60,6 +70,11 @@ def test_hostile_parameters_come_back_escaped(client, payload: str) -> None:  # 
             headers = {"Accept": accept} if accept else {}
             response = client.get(url, headers=headers)
             assert response.status_code < 500, (url, accept, response.status_code)
+            assert response.headers.get("X-Content-Type-Options") == "nosniff", url
+            if response.mimetype == "text/plain":
+                # A SPARQL client's error message, quoted as given: plain text that a browser told
+                # `nosniff` never renders as HTML — so it carries no markup risk.
+                continue
             assert_escaped(response.get_data(as_text=True), payload, f"{url} (Accept: {accept})")
 
 
