@@ -153,6 +153,41 @@ def ratio(big: Timing, base: Timing) -> str:
     return f"{big.median / base.median:,.1f}×"
 
 
+ENDPOINT_QUERIES = {
+    "`ASK {}` (the round trip to a worker)": "ASK {}",
+    "the bloc heads by year (library query `bloc-heads`, as in `queries/`)": None,
+    "count memberships per role": (
+        "PREFIX org: <http://www.w3.org/ns/org#> "
+        "SELECT ?role (COUNT(*) AS ?n) WHERE { ?m org:role ?role } GROUP BY ?role"),
+}
+
+
+def rss_kib(pid: int | str = "self") -> int:
+    """Resident set size of a process now, from /proc (KiB)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
+
+
+def measure_endpoint(settings: Settings, repeat: int) -> tuple[list[Timing], int]:
+    """Queries through the query service as /sparql runs them (a worker process, serialised to
+    JSON); and the worker's resident memory after them."""
+    from kg.catalog import load_catalog
+    from kg.query import QueryService
+
+    named = load_catalog(PROJECT_ROOT / "queries")["bloc-heads"]
+    text, substitutions = named.bind({})
+    timings = []
+    with QueryService(settings.replace(query_workers=1)) as service:
+        for query in ENDPOINT_QUERIES.values():
+            run = (lambda q=query: service.run(q)) if query else (
+                lambda: service.run(text, substitutions=substitutions))
+            timings.append(measure(run, repeat)[0])
+        worker_rss = rss_kib(service.worker_pids()[0])
+    return timings, worker_rss
+
+
 def make_store(folder: Path, nt: Path | None) -> tuple[Settings, float, int]:
     settings = Settings.load(env={}, overrides={"store": str(folder / "store")})
     build(settings)
@@ -237,6 +272,12 @@ def main(argv: list[str] | None = None) -> int:
             trap_rows.append((name, last, early, n_last, n_early))
             log(f"OPTIONAL trap on {name}: last {last.text()}, early {early.text()}")
 
+        endpoint_seed, seed_worker_rss = measure_endpoint(seed_settings, args.repeat)
+        endpoint_big, big_worker_rss = measure_endpoint(big_settings, args.repeat)
+        endpoint_rows = [(label, base, timing, ratio(timing, base)) for label, base, timing in
+                         zip(ENDPOINT_QUERIES, endpoint_seed, endpoint_big, strict=True)]
+        log(f"endpoint: {[row[2].text() for row in endpoint_rows]}")
+
         analytics.clear_cache()
         t = time.perf_counter()
         eg = analytics.entity_graph(big, "bench")
@@ -254,7 +295,10 @@ def main(argv: list[str] | None = None) -> int:
             args=args, big_stats=big_stats, gen_s=gen_s, load_s=load_s, big_triples=big_triples,
             seed_triples=seed_triples, mid_triples=mid_triples, rows=rows, trap_rows=trap_rows,
             eg=eg, graph_s=graph_s, between_s=between_s, communities_s=communities_s, total_s=total_s,
-            load=(load_before, os.getloadavg()[0]))
+            load=(load_before, os.getloadavg()[0]), endpoint_rows=endpoint_rows,
+            memory={"query worker on the seed store": seed_worker_rss,
+                    f"query worker on the {size_name(big_triples)} store": big_worker_rss,
+                    "bench process (both stores open, after the analytics)": rss_kib()})
     Path(args.out).write_text(report, encoding="utf-8")
     log(f"wrote {args.out}")
     return 0
@@ -263,7 +307,7 @@ def main(argv: list[str] | None = None) -> int:
 def render(*, args: argparse.Namespace, big_stats: dict[str, Any], gen_s: float, load_s: float,
            big_triples: int, seed_triples: int, mid_triples: int, rows: list, trap_rows: list,
            eg: analytics.EntityGraph, graph_s: float, between_s: float, communities_s: float,
-           total_s: float, load: tuple[float, float]) -> str:
+           total_s: float, load: tuple[float, float], endpoint_rows: list, memory: dict[str, int]) -> str:
     big_name, mid_name = size_name(big_triples), size_name(mid_triples)
     lines = [
         "# Benchmarks",
@@ -327,6 +371,24 @@ def render(*, args: argparse.Namespace, big_stats: dict[str, Any], gen_s: float,
     lines += [
         "",
         "The project's own queries write OPTIONALs last (kg/graphview.py).",
+        "",
+        "## The SPARQL endpoint's query service",
+        "",
+        "Each query runs as `/sparql` runs it: checked, sent to a worker process holding its own "
+        "read-only store, answered as SPARQL JSON. The ratio compares the "
+        f"{big_name} store with the seed store.",
+        "",
+        f"| query | seed | {big_name} | ratio |",
+        "|---|---:|---:|---:|",
+        *[f"| {label} | {base.text()} | {timing.text()} | {r} |" for label, base, timing, r in endpoint_rows],
+        "",
+        "## Memory",
+        "",
+        "Resident set size (VmRSS) after the runs above:",
+        "",
+        "| process | resident memory |",
+        "|---|---:|",
+        *[f"| {name} | {kib / 1024:,.0f} MiB |" for name, kib in memory.items()],
         "",
         f"## Analytics on the {big_name} store",
         "",

@@ -11,8 +11,9 @@ import os
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
-from pyoxigraph import NamedNode, Quad, RdfFormat, Store, serialize
+from pyoxigraph import Quad, RdfFormat, serialize
 
 from . import store as kgstore
 from .config import Settings
@@ -37,22 +38,21 @@ def export_store(settings: Settings, fmt: str, output: Path | None) -> None:
         kgstore.dump(store, sys.stdout.buffer, fmt, prefixes=PREFIXES)
         sys.stdout.buffer.flush()
         return
-    output.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=output.parent, prefix=f".{output.name}.", suffix=".part")
+    write_export(store, fmt, output)
+
+
+def write_export(store: Any, fmt: str, path: Path) -> None:
+    """Dump ``store`` into ``path`` through a temporary file, so no reader sees half a file and a
+    failure leaves any previous file in place."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
     try:
-        with os.fdopen(fd, "wb") as fh:
-            kgstore.dump(store, fh, fmt, prefixes=PREFIXES)
-        os.replace(tmp, output)
+        with os.fdopen(fd, "wb") as out:
+            kgstore.dump(store, out, fmt, prefixes=PREFIXES)
+        os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-
-
-def entity_quads(store: Store, iri: str) -> list[Quad]:
-    """An entity's description: its own triples, plus the labels of what it points to."""
-    node = NamedNode(iri)
-    triples = {Quad(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(node, None, None)}
-    return sorted(triples, key=str)
 
 
 def serialize_quads(quads: list[Quad], fmt: str) -> bytes:

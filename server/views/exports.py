@@ -18,14 +18,12 @@ import tempfile
 import threading
 from hashlib import sha1
 from pathlib import Path
-from typing import Any
 
 from flask import Blueprint, Response, request, send_file
 
 from kg import store as kgstore
 from kg.errors import UnknownFormat
-from kg.export import EXPORT_FORMATS
-from kg.vocab import PREFIXES
+from kg.export import EXPORT_FORMATS, write_export
 
 from ..negotiation import best_match
 from ..services import KG, get_kg
@@ -84,25 +82,12 @@ def export_file(kg: KG, fmt: str) -> tuple[kgstore.BuildInfo, Path]:
             return info, path
         with _lock_for(str(path)):
             if not path.is_file():
-                _write_atomically(path, kg.store(), fmt)
+                write_export(kg.store(), fmt, path)
         if kg.build_info().build_id == info.build_id:
             return info, path
         # A new build was swapped in while this one was written: the file may hold either.
         path.unlink(missing_ok=True)
     return info, path
-
-
-def _write_atomically(path: Path, store: Any, fmt: str) -> None:
-    """Dump ``store`` into ``path`` through a temporary file, so no reader sees half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    try:
-        with os.fdopen(fd, "wb") as out:
-            kgstore.dump(store, out, fmt, prefixes=PREFIXES)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _cache_dir(kg: KG) -> Path:
