@@ -180,7 +180,9 @@ class GraphWriter:
 class SourceBuilder:
     """Turns one source's records into the quads of its named graph."""
 
-    def __init__(self, facts: SourceFacts, names: Names, roles: dict[str, NamedNode]) -> None:
+    def __init__(self, facts: SourceFacts, names: Names, roles: dict[str, NamedNode],
+                 role_labels: dict[str, str]) -> None:
+        self.role_labels = role_labels
         self.facts = facts
         self.names = names
         self.roles = roles
@@ -407,7 +409,7 @@ class SourceBuilder:
         w.provenance(s, m)
 
     def role_label(self, slug: str) -> str:
-        return ROLE_LABELS.get(slug, slug)
+        return self.role_labels.get(slug, slug)
 
     # -- events, speeches, recognitions
     def write_event(self, e: Event) -> None:
@@ -520,7 +522,6 @@ class SourceBuilder:
         w.provenance(s, launch)
 
 
-ROLE_LABELS: dict[str, str] = {}
 
 
 # --- ontology --------------------------------------------------------------------------------
@@ -581,14 +582,12 @@ def dataset_quads(settings: Settings) -> list[Quad]:
     """Sources + ontology → every quad of the built graph (no store touched)."""
     onto = ontology_quads(Path(settings.ontology_dir))
     roles, labels = role_scheme(onto)
-    ROLE_LABELS.clear()
-    ROLE_LABELS.update(labels)
     all_facts = read_sources(Path(settings.sources_dir))
     names = Names()
     builders = []
     for facts in all_facts:
         check_quotes(facts)
-        builder = SourceBuilder(facts, names, roles)
+        builder = SourceBuilder(facts, names, roles, labels)
         builder.declare()
         builders.append(builder)
     quads = list(onto)
