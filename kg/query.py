@@ -802,6 +802,19 @@ class _RemoteEndpoint:
             raise BadInput(f"remote_endpoint must be an http(s) URL, got {url!r}", where="remote_endpoint")
         self.url = url
         self._opener = urllib.request.build_opener(_NoRedirect)
+        from .remote import RemoteStore
+
+        self._graphs = RemoteStore(url)
+
+    def _dataset(self, job: _Job) -> list[tuple[str, str]]:
+        """The protocol's dataset parameters. With none given and no FROM in the query, the
+        project's graphs: the same union default graph as the embedded store, without the
+        engine's own graphs (Virtuoso keeps its system data in the default graph)."""
+        default_graphs, named_graphs = job.default_graphs, job.named_graphs
+        if job.union_default_graph and not default_graphs and not named_graphs:
+            default_graphs = named_graphs = tuple(self._graphs.project_graphs())
+        return ([("default-graph-uri", g) for g in default_graphs]
+                + [("named-graph-uri", g) for g in named_graphs])
 
     def execute(self, job: _Job, deadline: float) -> tuple[bytes, int, bool]:
         """Run a job remotely and cap it here like the workers do: (body, rows, truncated).
@@ -811,9 +824,7 @@ class _RemoteEndpoint:
         """
         # Form-encoded POST, the one method every engine implements: Virtuoso 7.2 as packaged
         # by Debian never answers a direct `application/sparql-query` POST.
-        params = [("query", job.query)]
-        params += [("default-graph-uri", g) for g in job.default_graphs]
-        params += [("named-graph-uri", g) for g in job.named_graphs]
+        params = [("query", job.query), *self._dataset(job)]
         graph_form = job.form in ("CONSTRUCT", "DESCRIBE")
         request = urllib.request.Request(
             self.url,
