@@ -10,6 +10,7 @@ from flask import Flask, Response, g, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from kg.config import PROJECT_ROOT, Settings
+from kg.entities import MAX_MEMBERSHIPS
 from kg.errors import KGError
 from kg.vocab import PREFIXES
 
@@ -114,7 +115,7 @@ def _register_request_log(app: Flask) -> None:
 
 
 def _register_template_helpers(app: Flask) -> None:
-    app.jinja_env.globals.update(urls=urls, PREFIXES=PREFIXES)
+    app.jinja_env.globals.update(urls=urls, PREFIXES=PREFIXES, MAX_MEMBERSHIPS=MAX_MEMBERSHIPS)
 
     @app.template_filter("entity_path")
     def entity_path_filter(iri: str) -> str:
