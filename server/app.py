@@ -9,7 +9,7 @@ from typing import Any
 from flask import Flask, Response, g, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from kg.config import PROJECT_ROOT, Settings
+from kg.config import Settings
 from kg.entities import MAX_MEMBERSHIPS
 from kg.errors import KGError
 from kg.vocab import PREFIXES
@@ -19,10 +19,6 @@ from .negotiation import best_match
 
 log = logging.getLogger("tnmt_kg.requests")
 
-FRONTEND_DIRS = {
-    # served at /vendor/<name>/…; installed by `npm ci` (yasgui) and with pyvis (vis-network)
-    "yasgui": PROJECT_ROOT / "node_modules" / "@zazuko" / "yasgui" / "build",
-}
 
 
 def create_app(settings: Settings | None = None, test_config: dict[str, Any] | None = None) -> Flask:
