@@ -660,95 +660,79 @@ def test_valid_data_conforms_with_the_ontology_merged(shapes: Graph, roles: Grap
     assert conforms, text
 
 
-def test_membership_with_both_inside_and_beginning_fails(shapes: Graph, roles: Graph):
-    data = _data(roles)
-    data.add((IV_DAY, TIME.hasBeginning, INSTANT_2021_01_01))
-    conforms, report, text = _validate(data, shapes)
-    assert not conforms
-    assert _has_result(report, MS_DAY, ORG.memberDuring, SH.NodeConstraintComponent), text
+def _without_english_summary(data: Graph) -> None:
+    for o in list(data.objects(SPEECH, TNMT.summary)):
+        if o.language == "en":
+            data.remove((SPEECH, TNMT.summary, o))
 
 
-def test_membership_interval_without_bounds_fails(shapes: Graph, roles: Graph):
-    data = _data(roles)
-    data.remove((IV_DAY, TIME.inside, None))
-    conforms, report, text = _validate(data, shapes)
-    assert not conforms
-    assert _has_result(report, MS_DAY, ORG.memberDuring, SH.NodeConstraintComponent), text
-
-
-def test_membership_instant_with_a_string_date_fails(shapes: Graph, roles: Graph):
-    data = _data(roles)
-    instant = URIRef("https://w3id.org/tnmt-kg/instant/2021-12-20")
-    data.set((instant, TIME.inXSDDate, Literal("2021-12-20")))
-    conforms, report, text = _validate(data, shapes)
-    assert not conforms
-    assert _has_result(report, MS_DAY, ORG.memberDuring), text
-
-
-def test_person_without_vietnamese_label_fails(shapes: Graph, roles: Graph):
-    data = _data(roles)
-    data.remove((PERSON, RDFS.label, None))
-    data.add((PERSON, RDFS.label, Literal("Nguyen Quoc Khanh", lang="en")))
-    conforms, report, text = _validate(data, shapes)
-    assert not conforms
-    assert _has_result(report, PERSON, RDFS.label, SH.LanguageInConstraintComponent), text
-
-
-def test_person_without_any_label_fails(shapes: Graph, roles: Graph):
-    data = _data(roles)
-    data.remove((PERSON, RDFS.label, None))
-    conforms, report, text = _validate(data, shapes)
-    assert not conforms
-    assert _has_result(report, PERSON, RDFS.label, SH.MinCountConstraintComponent), text
-
-
-def test_person_not_typed_schema_person_fails(shapes: Graph, roles: Graph):
-    data = _data(roles)
-    data.remove((PERSON, RDF.type, SCHEMA.Person))
-    conforms, report, text = _validate(data, shapes)
-    assert not conforms
-    assert _has_result(report, PERSON, None, SH.ClassConstraintComponent), text
-
-
-def test_post_that_is_also_a_person_fails(shapes: Graph, roles: Graph):
-    data = _data(roles)
-    data.add((POST, RDF.type, FOAF.Person))
-    conforms, report, text = _validate(data, shapes)
-    assert not conforms
-    assert _has_result(report, POST, None, SH.NotConstraintComponent), text
-
-
-def test_membership_without_quote_fails(shapes: Graph, roles: Graph):
-    data = _data(roles)
-    data.remove((MS_YEAR, TNMT.quote, None))
-    conforms, report, text = _validate(data, shapes)
-    assert not conforms
-    assert _has_result(report, MS_YEAR, TNMT.quote, SH.MinCountConstraintComponent), text
-
-
-def test_quote_not_in_vietnamese_fails(shapes: Graph, roles: Graph):
-    data = _data(roles)
+def _replace_quote(data: Graph) -> None:
     data.remove((MS_YEAR, TNMT.quote, None))
     data.add((MS_YEAR, TNMT.quote, Literal("In 2021 the department headed the bloc.", lang="en")))
-    conforms, report, text = _validate(data, shapes)
-    assert not conforms
-    assert _has_result(report, MS_YEAR, TNMT.quote, SH.LanguageInConstraintComponent), text
 
 
-def test_membership_without_derivation_fails(shapes: Graph, roles: Graph):
+def _english_label_only(data: Graph) -> None:
+    data.remove((PERSON, RDFS.label, None))
+    data.add((PERSON, RDFS.label, Literal("Nguyen Quoc Khanh", lang="en")))
+
+
+INSTANT_2021_12_20 = URIRef("https://w3id.org/tnmt-kg/instant/2021-12-20")
+
+# One broken variant of the valid data per case: (what breaks it, focus node, path, constraint).
+BROKEN_DATA = {
+    "membership with both time:inside and time:hasBeginning": (
+        lambda d: d.add((IV_DAY, TIME.hasBeginning, INSTANT_2021_01_01)),
+        MS_DAY, ORG.memberDuring, SH.NodeConstraintComponent),
+    "membership interval without bounds": (
+        lambda d: d.remove((IV_DAY, TIME.inside, None)),
+        MS_DAY, ORG.memberDuring, SH.NodeConstraintComponent),
+    "membership instant with a string date": (
+        lambda d: d.set((INSTANT_2021_12_20, TIME.inXSDDate, Literal("2021-12-20"))),
+        MS_DAY, ORG.memberDuring, None),
+    "person without a Vietnamese label": (
+        _english_label_only, PERSON, RDFS.label, SH.LanguageInConstraintComponent),
+    "person without any label": (
+        lambda d: d.remove((PERSON, RDFS.label, None)),
+        PERSON, RDFS.label, SH.MinCountConstraintComponent),
+    "person not typed schema:Person": (
+        lambda d: d.remove((PERSON, RDF.type, SCHEMA.Person)),
+        PERSON, None, SH.ClassConstraintComponent),
+    "post that is also a person": (
+        lambda d: d.add((POST, RDF.type, FOAF.Person)),
+        POST, None, SH.NotConstraintComponent),
+    "membership without a quote": (
+        lambda d: d.remove((MS_YEAR, TNMT.quote, None)),
+        MS_YEAR, TNMT.quote, SH.MinCountConstraintComponent),
+    "quote not in Vietnamese": (
+        _replace_quote, MS_YEAR, TNMT.quote, SH.LanguageInConstraintComponent),
+    "membership without derivation": (
+        lambda d: d.remove((MS_YEAR, PROV.wasDerivedFrom, None)),
+        MS_YEAR, PROV.wasDerivedFrom, SH.MinCountConstraintComponent),
+    "membership with two roles": (
+        lambda d: d.add((MS_YEAR, ORG.role, ROLE["khoi-pho"])),
+        MS_YEAR, ORG.role, SH.MaxCountConstraintComponent),
+    "organisation without an English label": (
+        lambda d: d.remove((CUC, RDFS.label, Literal("National Remote Sensing Department", lang="en"))),
+        CUC, RDFS.label, SH.QualifiedMinCountConstraintComponent),
+    "unit not typed org:Organization": (
+        lambda d: d.remove((CUC, RDF.type, ORG.Organization)),
+        CUC, RDF.type, SH.HasValueConstraintComponent),
+    "conference start date not a date": (
+        lambda d: d.set((EVENT, SCHEMA.startDate, Literal("20/12"))),
+        EVENT, SCHEMA.startDate, SH.DatatypeConstraintComponent),
+    "speech without an English summary": (
+        _without_english_summary, SPEECH, TNMT.summary, SH.QualifiedMinCountConstraintComponent),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BROKEN_DATA))
+def test_broken_data_does_not_conform(shapes: Graph, roles: Graph, case: str):
+    breaks, focus, path, component = BROKEN_DATA[case]
     data = _data(roles)
-    data.remove((MS_YEAR, PROV.wasDerivedFrom, None))
+    breaks(data)
     conforms, report, text = _validate(data, shapes)
     assert not conforms
-    assert _has_result(report, MS_YEAR, PROV.wasDerivedFrom, SH.MinCountConstraintComponent)
-
-
-def test_membership_with_two_roles_fails(shapes: Graph, roles: Graph):
-    data = _data(roles)
-    data.add((MS_YEAR, ORG.role, ROLE["khoi-pho"]))
-    conforms, report, text = _validate(data, shapes)
-    assert not conforms
-    assert _has_result(report, MS_YEAR, ORG.role, SH.MaxCountConstraintComponent), text
+    assert _has_result(report, focus, path, component), text
 
 
 def test_membership_role_must_be_a_concept(shapes: Graph):
@@ -756,40 +740,6 @@ def test_membership_role_must_be_a_concept(shapes: Graph):
     conforms, report, text = _validate(_data(), shapes)
     assert not conforms
     assert _has_result(report, MS_YEAR, ORG.role, SH.NodeConstraintComponent), text
-
-
-def test_organisation_without_english_label_fails(shapes: Graph, roles: Graph):
-    data = _data(roles)
-    data.remove((CUC, RDFS.label, Literal("National Remote Sensing Department", lang="en")))
-    conforms, report, text = _validate(data, shapes)
-    assert not conforms
-    assert _has_result(report, CUC, RDFS.label, SH.QualifiedMinCountConstraintComponent), text
-
-
-def test_unit_not_typed_organization_fails(shapes: Graph, roles: Graph):
-    data = _data(roles)
-    data.remove((CUC, RDF.type, ORG.Organization))
-    conforms, report, text = _validate(data, shapes)
-    assert not conforms
-    assert _has_result(report, CUC, RDF.type, SH.HasValueConstraintComponent), text
-
-
-def test_conference_start_date_must_be_a_date(shapes: Graph, roles: Graph):
-    data = _data(roles)
-    data.set((EVENT, SCHEMA.startDate, Literal("20/12")))
-    conforms, report, text = _validate(data, shapes)
-    assert not conforms
-    assert _has_result(report, EVENT, SCHEMA.startDate, SH.DatatypeConstraintComponent), text
-
-
-def test_speech_without_english_summary_fails(shapes: Graph, roles: Graph):
-    data = _data(roles)
-    for o in list(data.objects(SPEECH, TNMT.summary)):
-        if o.language == "en":
-            data.remove((SPEECH, TNMT.summary, o))
-    conforms, report, text = _validate(data, shapes)
-    assert not conforms
-    assert _has_result(report, SPEECH, TNMT.summary, SH.QualifiedMinCountConstraintComponent), text
 
 
 def test_every_result_carries_an_english_message(shapes: Graph, roles: Graph):
