@@ -12,6 +12,21 @@ from urllib.parse import urlencode
 
 import pytest
 
+# The RDF media types the endpoint must offer for CONSTRUCT/DESCRIBE (issue 3, SPARQL 1.1 Protocol).
+RDF_MEDIA_TYPES = ("text/turtle", "application/n-triples", "application/ld+json",
+                   "application/rdf+xml", "application/n-quads", "application/trig")
+
+# Expected answers read off the article (sources/khoi-thi-dua-iv-2021/article.txt):
+# "Khối Thi đua số IV của Bộ TN&MT bao gồm 6 đơn vị trực thuộc là …"
+BLOC_UNITS = {
+    "Cục Công nghệ thông tin và Dữ liệu TN&MT",
+    "Cục Đo đạc, Bản đồ và Thông tin địa lý Việt Nam",
+    "Cục Viễn thám quốc gia",
+    "Cục Biến đổi khí hậu",
+    "Cục Quản lý tài nguyên nước",
+    "Trung tâm Quy hoạch và Điều tra tài nguyên nước quốc gia",
+}
+
 
 @dataclass
 class Reply:

@@ -10,19 +10,12 @@ import unicodedata
 
 import pytest
 from pyoxigraph import Store
+from support import BLOC_UNITS
 
 from kg.vocab import sparql_prefixes
 
 P = sparql_prefixes()
 
-BLOC_UNITS = {
-    "Cục Công nghệ thông tin và Dữ liệu TN&MT",
-    "Cục Đo đạc, Bản đồ và Thông tin địa lý Việt Nam",
-    "Cục Viễn thám quốc gia",
-    "Cục Biến đổi khí hậu",
-    "Cục Quản lý tài nguyên nước",
-    "Trung tâm Quy hoạch và Điều tra tài nguyên nước quốc gia",
-}
 
 
 def select(store: Store, query: str) -> list[dict[str, str]]:

@@ -19,14 +19,6 @@ from support import fetch
 from kg.export import EXPORT_FORMATS
 from kg.vocab import PREFIXES
 
-PYOXIGRAPH_FORMATS = {
-    "turtle": RdfFormat.TURTLE,
-    "trig": RdfFormat.TRIG,
-    "ntriples": RdfFormat.N_TRIPLES,
-    "nquads": RdfFormat.N_QUADS,
-    "jsonld": RdfFormat.JSON_LD,
-    "rdfxml": RdfFormat.RDF_XML,
-}
 RDFLIB_FORMATS = {"turtle": "turtle", "trig": "trig", "ntriples": "nt", "nquads": "nquads",
                   "jsonld": "json-ld", "rdfxml": "xml"}
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
@@ -124,7 +116,7 @@ def test_every_format_parses_back_to_the_store(client, seed_store, fmt):
         assert reply.mimetype == media_type
         assert reply.headers["Content-Disposition"].endswith(f".{suffix}")
         body = reply.get_data()
-    quads = list(parse(body, PYOXIGRAPH_FORMATS[fmt]))
+    quads = list(parse(body, RdfFormat.from_media_type(media_type)))
     if fmt in ("trig", "nquads"):  # the graphs are kept
         assert ground(quads) == ground(seed_store)
         assert len(quads) == len(seed_store)

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from pyoxigraph import NamedNode, Quad, RdfFormat, Store, Variable, parse
+from support import BLOC_UNITS
 
 from kg.catalog import Answer, NamedQuery, load_catalog
 from kg.cli import main
@@ -27,15 +28,6 @@ ARTICLE = (PROJECT_ROOT / "sources" / "khoi-thi-dua-iv-2021" / "article.txt").re
 CATALOG = load_catalog(QUERIES)
 HOSTILE = 'x" } ; DROP ALL ; SELECT * { ?s ?p ?o'
 
-# From the article: "Khối Thi đua số IV của Bộ TN&MT bao gồm 6 đơn vị trực thuộc là …"
-BLOC_UNITS = {
-    "Cục Công nghệ thông tin và Dữ liệu TN&MT",
-    "Cục Đo đạc, Bản đồ và Thông tin địa lý Việt Nam",
-    "Cục Viễn thám quốc gia",
-    "Cục Biến đổi khí hậu",
-    "Cục Quản lý tài nguyên nước",
-    "Trung tâm Quy hoạch và Điều tra tài nguyên nước quốc gia",
-}
 VT, QLTNN = "Cục Viễn thám quốc gia", "Cục Quản lý tài nguyên nước"
 DO_DAC = "Cục Đo đạc, Bản đồ và Thông tin địa lý Việt Nam"
 CNTT = "Cục Công nghệ thông tin và Dữ liệu TN&MT"

@@ -6,6 +6,7 @@ on processes being gone look at ``/proc``.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import doctest
 import io
@@ -110,8 +111,9 @@ def store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-@pytest.fixture(scope="module")
-def service(store_path: Path) -> Iterator[QueryService]:
+@contextlib.contextmanager
+def running_service(store_path: Path) -> Iterator[QueryService]:
+    """A started service whose worker processes are checked gone after it closes."""
     svc = QueryService(settings_for(store_path)).start()
     try:
         yield svc
@@ -119,18 +121,19 @@ def service(store_path: Path) -> Iterator[QueryService]:
         pids = svc.worker_pids()
         svc.close()
         assert wait_gone(pids), "worker processes outlived close()"
+
+
+@pytest.fixture(scope="module")
+def service(store_path: Path) -> Iterator[QueryService]:
+    with running_service(store_path) as svc:
+        yield svc
 
 
 @pytest.fixture()
 def own_service(store_path: Path) -> Iterator[QueryService]:
     """A service of its own, for tests that kill workers."""
-    svc = QueryService(settings_for(store_path)).start()
-    try:
+    with running_service(store_path) as svc:
         yield svc
-    finally:
-        pids = svc.worker_pids()
-        svc.close()
-        assert wait_gone(pids), "worker processes outlived close()"
 
 
 def count(svc: QueryService, query: str = "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }", **kw) -> int:

@@ -28,7 +28,7 @@ from pyoxigraph import (
     parse,
     parse_query_results,
 )
-from support import Reply, fetch
+from support import RDF_MEDIA_TYPES, Reply, fetch
 
 import server.views.sparql
 from kg.vocab import FOAF, ONTOLOGY_GRAPH, PREFIXES, RDF
@@ -48,14 +48,6 @@ RESULTS_TYPES = {
     "application/sparql-results+xml": QueryResultsFormat.XML,
     "text/csv": QueryResultsFormat.CSV,
     "text/tab-separated-values": QueryResultsFormat.TSV,
-}
-GRAPH_TYPES = {
-    "text/turtle": RdfFormat.TURTLE,
-    "application/n-triples": RdfFormat.N_TRIPLES,
-    "application/ld+json": RdfFormat.JSON_LD,
-    "application/rdf+xml": RdfFormat.RDF_XML,
-    "application/n-quads": RdfFormat.N_QUADS,
-    "application/trig": RdfFormat.TRIG,
 }
 RDFLIB_FORMATS = {
     "text/turtle": "turtle",
@@ -131,7 +123,7 @@ def results_values(body: bytes, media_type: str, variable: str) -> list[str]:
 
 def parsed_triples(body: bytes, media_type: str) -> set[tuple]:
     """The triples of an RDF body, parsed by pyoxigraph; rdflib must read as many."""
-    quads = list(parse(body, GRAPH_TYPES[media_type]))
+    quads = list(parse(body, RdfFormat.from_media_type(media_type)))
     triples = {(q.subject, q.predicate, q.object) for q in quads}
     if media_type in ("application/n-quads", "application/trig"):
         graph: rdflib.Graph = rdflib.Dataset()
@@ -178,7 +170,7 @@ def test_ask_in_every_method_and_results_format(live_server, method, media_type)
 
 
 @pytest.mark.parametrize("method", METHODS)
-@pytest.mark.parametrize("media_type", list(GRAPH_TYPES))
+@pytest.mark.parametrize("media_type", RDF_MEDIA_TYPES)
 def test_construct_in_every_method_and_rdf_format(live_server, seed_store, method, media_type):
     reply = sparql(live_server.url, NAME_TRIPLES, method=method, accept=media_type)
     assert reply.status == 200, reply.body

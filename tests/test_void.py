@@ -14,20 +14,12 @@ from collections import Counter
 import pytest
 import rdflib
 from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Store, parse
+from support import RDF_MEDIA_TYPES
 
 import kg.describe
 from kg.describe import RESULT_FORMAT_IRIS, cached_stats
 from kg.export import EXPORT_FORMATS
 from kg.vocab import BASE, DCTERMS, RDF, SD, VOID
-
-FORMATS = {
-    "text/turtle": RdfFormat.TURTLE,
-    "application/n-triples": RdfFormat.N_TRIPLES,
-    "application/ld+json": RdfFormat.JSON_LD,
-    "application/rdf+xml": RdfFormat.RDF_XML,
-    "application/n-quads": RdfFormat.N_QUADS,
-    "application/trig": RdfFormat.TRIG,
-}
 
 
 def description(body: bytes, fmt: RdfFormat = RdfFormat.TURTLE) -> Store:
@@ -146,11 +138,11 @@ def test_void_subset_per_named_graph(client, seed_store):
     assert sum(found.values()) == len(seed_store)
 
 
-@pytest.mark.parametrize("media_type", list(FORMATS))
+@pytest.mark.parametrize("media_type", RDF_MEDIA_TYPES)
 def test_void_in_every_rdf_format(client, media_type):
     reply = client.get("/.well-known/void", headers={"Accept": media_type})
     assert reply.status_code == 200 and reply.mimetype == media_type
-    void = description(reply.data, FORMATS[media_type])
+    void = description(reply.data, RdfFormat.from_media_type(media_type))
     assert integer(void, the_dataset(void), VOID.triples) > 0
     rdflib_format = {"text/turtle": "turtle", "application/n-triples": "nt", "application/ld+json": "json-ld",
                      "application/rdf+xml": "xml", "application/n-quads": "nquads",
@@ -207,11 +199,11 @@ def test_service_description_over_http(live_server, seed_store):
     rdflib.Graph().parse(data=body, format="turtle")
 
 
-@pytest.mark.parametrize("media_type", list(FORMATS))
+@pytest.mark.parametrize("media_type", RDF_MEDIA_TYPES)
 def test_service_description_in_every_rdf_format(client, media_type):
     reply = client.get("/sparql", headers={"Accept": media_type})
     assert reply.status_code == 200 and reply.mimetype == media_type
-    sd = description(reply.data, FORMATS[media_type])
+    sd = description(reply.data, RdfFormat.from_media_type(media_type))
     assert len(list(sd.quads_for_pattern(None, SD.endpoint, None))) == 1
 
 
