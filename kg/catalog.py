@@ -464,7 +464,7 @@ def parse_named_query(name: str, text: str, *, path: str = "") -> NamedQuery:
                        where=where)
     header = _read_header(text, where)
     try:
-        parsed = check_query(text)
+        parsed = check_query(text, engine=True)  # our own files: the engine's parse too
     except BadInput as exc:
         raise BadInput(f"the query does not parse: {exc.message}",
                        where=f"{where}:{_line_of(exc)}" if _line_of(exc) else where) from None

@@ -25,7 +25,6 @@ import itertools
 import json
 import multiprocessing
 import os
-import re
 import signal
 import socket
 import threading
@@ -33,8 +32,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any, Protocol
@@ -66,13 +64,11 @@ from .errors import (
     QueryTimeout,
     StoreMissing,
 )
+from .query_guard import FORMS, ParsedQuery, check_query, engine_error
 from .vocab import PREFIXES
 
 Term = NamedNode | BlankNode | Literal | Triple
 ResultFormat = QueryResultsFormat | RdfFormat
-
-#: The query forms, as :attr:`ParsedQuery.form` spells them.
-FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
 
 #: Formats of SELECT and ASK results, the first being the default.
 RESULTS_FORMATS: tuple[QueryResultsFormat, ...] = (
@@ -109,214 +105,9 @@ _CHUNK_BYTES = 256 * 1024
 
 # --------------------------------------------------------------------------- checking
 
-
-@dataclass(frozen=True)
-class ParsedQuery:
-    """What the service needs to know about a query that passed :func:`check_query`."""
-
-    form: str
-    #: The query names its own dataset (``FROM``/``FROM NAMED``), which then replaces
-    #: the union default graph.
-    has_dataset_clause: bool = False
-
-
-_FORM_OF = {
-    "SelectQuery": "SELECT",
-    "AskQuery": "ASK",
-    "ConstructQuery": "CONSTRUCT",
-    "DescribeQuery": "DESCRIBE",
-}
-
-_UPDATE_KEYWORDS = {
-    "InsertData": "INSERT DATA",
-    "DeleteData": "DELETE DATA",
-    "DeleteWhere": "DELETE WHERE",
-    "Modify": "DELETE/INSERT … WHERE",
-    "Load": "LOAD",
-    "Clear": "CLEAR",
-    "Drop": "DROP",
-    "Create": "CREATE",
-    "Add": "ADD",
-    "Move": "MOVE",
-    "Copy": "COPY",
-}
-
-_READ_ONLY = (
-    "this SPARQL endpoint is read-only; updates (INSERT, DELETE, LOAD, CLEAR, DROP, "
-    "CREATE, ADD, MOVE, COPY) are not accepted"
-)
-
-
-def check_query(text: str) -> ParsedQuery:
-    """Parse a SPARQL query and refuse what the endpoint must never run.
-
-    rdflib's parser is used rather than pyoxigraph's because pyoxigraph can only parse by
-    evaluating, and evaluating ``SERVICE`` already calls out; rdflib exposes ``SERVICE``
-    anywhere in the parse tree (subqueries, ``OPTIONAL``, ``UNION``, ``EXISTS``), and it
-    expands ``\\u`` escapes first, so a keyword spelt with escapes is still seen.
-
-    :param text: the query text.
-    :returns: the query form (``'SELECT'``, ``'ASK'``, ``'CONSTRUCT'``, ``'DESCRIBE'``).
-    :raises QuerySyntaxError: the text is not a SPARQL query; ``where`` gives the line
-        and column (also on the error as ``line`` and ``column``).
-    :raises QueryRefused: an update operation in any form, or ``SERVICE`` anywhere.
-
-    >>> check_query("SELECT ?s WHERE { ?s ?p ?o }").form
-    'SELECT'
-    >>> check_query("CLEAR ALL")  # doctest: +ELLIPSIS
-    Traceback (most recent call last):
-    ...
-    kg.errors.QueryRefused: this SPARQL endpoint is read-only; ...
-    >>> check_query("SELECT * { SERVICE <http://x.example/> {} }")  # doctest: +ELLIPSIS
-    Traceback (most recent call last):
-    ...
-    kg.errors.QueryRefused: federated queries are disabled: SERVICE <http://x.example/> ...
-    >>> try:
-    ...     check_query("SELECT * WHERE {\\n  ?s ?p }")
-    ... except QuerySyntaxError as error:
-    ...     print(error.line, error.column, error.where)
-    2 3 line 2, column 3
-    """
-    if not isinstance(text, str):
-        raise BadInput(f"a query must be text, not {type(text).__name__}")
-    return _in_parser_thread(_check, text)
-
-
-def _check(text: str) -> ParsedQuery:
-    parser, parse_error = _rdflib_parser()
-    try:
-        tree = parser.parseQuery(text)
-    except parse_error as query_error:
-        _refuse_update(text, query_error)
-        raise _syntax_error(query_error) from None
-    except RecursionError:
-        raise QuerySyntaxError("the query is nested too deeply to parse") from None
-    query = tree[1]
-    declared = {dict.get(d, "prefix") or "" for d in tree[0] if d.name == "PrefixDecl"}
-    undeclared = None
-    for node in _walk(tree):
-        if node.name == "ServiceGraphPattern":
-            term = dict.get(node, "term")
-            service = f"?{term}" if type(term).__name__ == "Variable" else f"<{term}>"
-            raise QueryRefused(
-                f"federated queries are disabled: SERVICE {service} would call another "
-                "server, and this endpoint makes no outbound requests"
-            )
-        if node.name == "pname" and undeclared is None:
-            if (prefix := dict.get(node, "prefix") or "") not in declared:
-                undeclared = prefix
-    if undeclared is not None:
-        # Found here rather than by the engine, whose message lists every character a
-        # name could continue with.
-        raise _undeclared_prefix(parser.expandUnicodeEscapes(text), undeclared)
-    return ParsedQuery(
-        form=_FORM_OF[query.name],
-        # dict.get: CompValue.get answers a missing key with something truthy.
-        has_dataset_clause=bool(dict.get(query, "datasetClause")),
-    )
-
-
-_parser_thread: tuple[int, ThreadPoolExecutor] | None = None
-_parser_thread_lock = threading.Lock()
-
-
-def _in_parser_thread(function: Callable[[str], ParsedQuery], text: str) -> ParsedQuery:
-    """Run an rdflib parse in the one thread that does all of this process's parsing.
-
-    Two reasons. rdflib's pyparsing grammar keeps parse state in shared objects, so two
-    threads parsing at once get each other's errors (seen with several Flask threads).
-    And pyparsing leaves reference cycles through the frames of its internal exceptions,
-    which reach every frame up the calling stack: in a caller's thread they kept the
-    caller's locals (result bodies, pyoxigraph iterators that must be freed in the thread
-    that made them) alive until some later garbage collection, in any thread.
-    """
-    global _parser_thread
-    with _parser_thread_lock:
-        if _parser_thread is None or _parser_thread[0] != os.getpid():
-            # A new executor after a fork (gunicorn): the parent's thread is not in the child.
-            _parser_thread = (
-                os.getpid(),
-                ThreadPoolExecutor(max_workers=1, thread_name_prefix="tnmt-kg-sparql-parser"),
-            )
-        executor = _parser_thread[1]
-    return executor.submit(function, text).result()
-
-
-def _rdflib_parser() -> tuple[Any, type[Exception]]:
-    # Imported on first use: rdflib and pyparsing cost ~0.2 s to import, and the worker
-    # processes (which import this module) never parse with rdflib.
-    from pyparsing import ParseBaseException
-    from rdflib.plugins.sparql import parser
-
-    return parser, ParseBaseException
-
-
-_UPDATE_START = re.compile(r"(?i)(?:INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b")
-
-
-def _refuse_update(text: str, query_error: Any) -> None:
-    """Raise QueryRefused when text that is no query is (or tries to be) an update."""
-    parser, parse_error = _rdflib_parser()
-    try:
-        update = parser.parseUpdate(text)
-    except parse_error:
-        # A malformed update still gets the read-only answer when, after the prologue,
-        # the text starts with an update keyword: it was meant as an update.
-        expanded = parser.expandUnicodeEscapes(text)
-        if _UPDATE_START.match(expanded, query_error.loc) and _is_prologue(expanded[: query_error.loc]):
-            raise QueryRefused(_READ_ONLY) from None
-        return
-    except RecursionError:
-        return
-    operations = dict.get(update, "request") or []
-    if operations:
-        # An empty update (just a prologue) is valid SPARQL Update but no operation:
-        # the query's syntax error is the better answer for it.
-        keyword = _UPDATE_KEYWORDS.get(operations[0].name, operations[0].name)
-        raise QueryRefused(f"{_READ_ONLY}; the text is an update ({keyword})")
-
-
-def _is_prologue(text: str) -> bool:
-    parser, parse_error = _rdflib_parser()
-    try:
-        parser.Prologue.parse_string(text, parse_all=True)
-    except parse_error:
-        return False
-    return True
-
-
-def _syntax_error(error: Any) -> QuerySyntaxError:
-    # pyparsing's str() is "Expected X, found 'y'  (at char N), (line:L, col:C)"; keep the
-    # explanation and give the position in the project's own words.
-    explanation = str(error).split("  (at char", 1)[0].strip() or str(error.msg)
-    exc = QuerySyntaxError(explanation, where=f"line {error.lineno}, column {error.col}")
-    exc.line, exc.column = error.lineno, error.col  # type: ignore[attr-defined]
-    return exc
-
-
-def _walk(tree: Any) -> Iterator[Any]:
-    """Every rdflib CompValue (a named parse-tree node) in a parse tree."""
-    # Iterative: a deeply nested query must not exhaust the Python stack here.
-    stack = [tree]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, dict):  # rdflib's CompValue is a dict subclass
-            if hasattr(node, "name"):
-                yield node
-            stack.extend(dict.values(node))
-        elif isinstance(node, list | tuple) or type(node).__name__ == "ParseResults":
-            stack.extend(node)
-
-
-def _undeclared_prefix(text: str, prefix: str) -> QuerySyntaxError:
-    found = re.search(rf"(?<![\w.:-]){re.escape(prefix)}:", text)
-    exc = QuerySyntaxError(f"prefix {prefix}: is not declared (add PREFIX {prefix}: <…>)")
-    if found is not None:
-        line = text.count("\n", 0, found.start()) + 1
-        column = found.start() - (text.rfind("\n", 0, found.start()) + 1) + 1
-        exc.where = f"line {line}, column {column}"
-        exc.line, exc.column = line, column  # type: ignore[attr-defined]
-    return exc
+# The refusal gate lives in kg.query_guard (a tokenizer, no parser on the hot path); its
+# names are re-exported here, where the rest of the project has always imported them.
+__all__ = ["FORMS", "ParsedQuery", "QueryResult", "QueryService", "check_query", "result_format"]
 
 
 # --------------------------------------------------------------------------- formats
@@ -381,6 +172,8 @@ class _Job:
     default_graphs: tuple[str, ...]
     named_graphs: tuple[str, ...]
     substitutions: tuple[tuple[str, Term], ...]
+    #: Only parse: the worker runs the text on an empty store to hear the engine's verdict.
+    probe: bool = False
 
 
 class _Writable(Protocol):
@@ -520,6 +313,9 @@ def _worker_main(conn: Connection, store_path: str) -> None:
             return  # the pipe broke: the parent closed it or died
 
 
+_EMPTY_STORE = Store()
+
+
 def _answer(store: Store, job: _Job, conn: Connection) -> None:
     options: dict[str, Any] = {}
     if job.default_graphs:
@@ -531,8 +327,16 @@ def _answer(store: Store, job: _Job, conn: Connection) -> None:
     if job.substitutions:
         options["substitutions"] = {Variable(name): term for name, term in job.substitutions}
     writer = _PipeWriter(conn)
+    if job.probe:
+        # pyoxigraph parses only by evaluating; on an empty store that costs next to nothing
+        # (and a probe that still takes long has parsed: the caller stops waiting).
+        store = _EMPTY_STORE
+        options = {}
     try:
         result = store.query(job.query, **options)
+        if job.probe:
+            conn.send(("done", 0, False))
+            return
         rows, truncated = _serialise(result, job, writer)
     except SyntaxError as exc:
         conn.send(("error", "syntax", str(exc)))
@@ -1110,6 +914,31 @@ class QueryService:
             elapsed=time.monotonic() - started,
         )
 
+    def check_syntax(self, query: str, *, timeout: float = 1.0) -> ParsedQuery:
+        """:func:`check_query`, then the engine's own parse, without running the query.
+
+        The engine's parse runs in a worker (pyoxigraph parses only by evaluating, here on
+        an empty store), so it costs a round trip: for the rare paths that must report a
+        syntax error before anything else (``/sparql``'s 406), not for every query. With
+        the ``remote`` backend the engine's parse comes only with the answer.
+
+        :raises QuerySyntaxError, QueryRefused: see :func:`check_query`.
+        """
+        parsed = check_query(query)
+        self.start()
+        if self._pool is None:
+            return parsed
+        job = _Job(query=query, form=parsed.form, media_type="", max_rows=0, union_default_graph=False,
+                   default_graphs=(), named_graphs=(), substitutions=(), probe=True)
+        try:
+            self._run_in_worker(job, time.monotonic() + min(timeout, self.settings.query_timeout), timeout)
+        except QueryTimeout:
+            pass  # still evaluating on an empty store: it parsed
+        except BadInput as exc:
+            if isinstance(exc, QuerySyntaxError):
+                raise
+        return parsed
+
     def select_rows(self, query: str, **options: Any) -> list[dict[str, Term]]:
         """A SELECT's solutions as dicts of variable name → pyoxigraph term (unbound
         variables left out), under the same time limit and row cap as :meth:`run`."""
@@ -1177,21 +1006,9 @@ class QueryService:
         return QueryTimeout(f"the query ran past its time limit of {limit:g} s and was stopped")
 
 
-_ENGINE_POSITION = re.compile(r"^error at (\d+):(\d+): ")
-
-
 def _worker_error(kind: str, message: str, store: str) -> KGError:
     if kind == "syntax":
-        # pyoxigraph says "error at L:C: …"; keep the project's "line L, column C" form,
-        # and cut its lists of every character that could have come next.
-        if len(message) > 300:
-            message = message[:300] + "…"
-        match = _ENGINE_POSITION.match(message)
-        if match is None:
-            return QuerySyntaxError(message)
-        exc = QuerySyntaxError(message[match.end() :], where=f"line {match[1]}, column {match[2]}")
-        exc.line, exc.column = int(match[1]), int(match[2])  # type: ignore[attr-defined]
-        return exc
+        return engine_error(message)
     if kind == "store_missing":
         return StoreMissing(store)
     if kind == "evaluation":

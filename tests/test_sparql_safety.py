@@ -126,6 +126,33 @@ def test_service_is_refused_and_nothing_connects_out(live_server, listener):
     assert_no_connection(listener)
 
 
+def test_escape_comment_and_case_tricks_over_http(live_server, listener):
+    target = f"http://127.0.0.1:{listener.getsockname()[1]}/sparql"
+    refused = {
+        f"SELECT * {{ \\u0053ERVICE <{target}> {{ ?s ?p ?o }} }}": "SERVICE",
+        f"SELECT * {{ SeRvIcE <{target}> {{ ?s ?p ?o }} }}": "SERVICE",
+        f"PREFIX : <{target}#>\nSELECT * {{ SERVICE:x {{ ?s ?p ?o }} }}": "SERVICE",
+        "INSERT DATA { <urn:x:s> <urn:x:p> <urn:x:o> }": "read-only",
+        f"LoAd <{target}>": "read-only",
+        "DELETE WHERE { ?s ?p ?o }": "read-only",
+        "\\u0044ROP ALL": "read-only",
+    }
+    for query, said in refused.items():
+        reply = get(live_server.url, query)
+        assert reply.status == 403 and said in reply.text, f"{query}: {reply.status} {reply.text}"
+    # a comment splits a token: two words, which the engine answers as a syntax error
+    split = get(live_server.url, f"SELECT * {{ SERV#c\nICE <{target}> {{ ?s ?p ?o }} }}")
+    assert split.status == 400 and "line 2" in split.text, split.text
+    harmless = {  # the keyword inside a string or an IRI is only text
+        f'SELECT ?o {{ VALUES ?o {{ "SERVICE <{target}> {{}}" }} }}': "SERVICE <",
+        "SELECT ?o { VALUES ?o { <urn:x:SERVICE> } }": "urn:x:SERVICE",
+    }
+    for query, seen in harmless.items():
+        reply = get(live_server.url, query, headers={"Accept": JSON})
+        assert reply.status == 200 and seen in reply.text, f"{query}: {reply.status} {reply.text}"
+    assert_no_connection(listener)
+
+
 # --------------------------------------------------------------------------- the time limit
 
 

@@ -272,11 +272,12 @@ def endpoint() -> Response | str:
         return service_description(asked.formats, accept)
     if asked.ui and request.method == "GET":
         return editor(asked.query)
-    form = check_query(asked.query).form  # a syntax error or a refusal comes before a 406
+    form = check_query(asked.query).form  # a refusal comes before a 406
     fmt = _format_parameter(form, asked.formats) or negotiate(form, accept)
     if fmt is None:
         if _accepts_html(accept):
             return editor(asked.query)
+        get_kg().query.check_syntax(asked.query)  # a syntax error comes before a 406
         raise NotAcceptable(_not_acceptable_message(form, accept))
     result = get_kg().query.run(
         asked.query,
