@@ -8,7 +8,7 @@ WORKERS ?= 2
 STORE   ?= var/store
 export TNMT_KG_STORE := $(abspath $(STORE))
 
-.PHONY: help install build serve dev test test-fast lint bench browser services clean
+.PHONY: help install build serve dev test test-fast lint bench browser services clean eval-suggest
 
 help:
 	@echo "make serve   set up, build the graph, serve on http://$(HOST):$(PORT) (gunicorn)"
@@ -36,9 +36,7 @@ build: install
 
 serve: build
 	@echo "serving http://$(HOST):$(PORT)/ ($(WORKERS) gunicorn workers; the app logs one line per request)"
-	$(BIN)/gunicorn --workers $(WORKERS) --threads 4 --bind $(HOST):$(PORT) --timeout 120 \
-	  --limit-request-line 0 \
-	  'server.wsgi:app'
+	$(BIN)/tnmt-kg serve --store $(STORE) --host $(HOST) --port $(PORT) --workers $(WORKERS)
 
 dev: build
 	$(BIN)/tnmt-kg serve --store $(STORE) --host $(HOST) --port $(PORT)
@@ -69,6 +67,10 @@ lint: install
 
 bench: build
 	$(BIN)/python -m bench.run
+
+# The suggester scored on ../shared/ingest-eval (gazetteer: the seed source's graph alone).
+eval-suggest: install
+	$(BIN)/python -m kg.suggest.evaluate --write docs/ingestion.md
 
 clean:
 	rm -rf $(VENV) node_modules var .pytest_cache test-artifacts

@@ -1,19 +1,15 @@
-"""Records + ontology → quads, quotes checked; a full, atomic, deterministic build.
+"""Records + ontology → quads, evidence checked; a full, atomic, deterministic build.
 
-Every minted IRI comes from a slug of a Vietnamese name (see :func:`slugify`) and no blank
-node is used, so the same sources always give the same graph, triple for triple.
+Every minted IRI comes from a slug of a Vietnamese name (see :func:`slugify`) or an explicit
+identifier, and no blank node is used, so the same sources always give the same graph,
+triple for triple.
 
 >>> slugify("Cục Đo đạc, Bản đồ và Thông tin địa lý Việt Nam")
 'cuc-do-dac-ban-do-va-thong-tin-dia-ly-viet-nam'
->>> normalise_space("Khánh\\xa0 bày  tỏ")
-'Khánh bày tỏ'
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,13 +19,18 @@ from pyoxigraph import BlankNode, Literal, NamedNode, Quad, RdfFormat, Store, pa
 from . import store as kgstore
 from .config import Settings
 from .errors import QuoteNotFound, RdfSyntaxError, SourceError, ValidationFailed
-from .sources import (
-    Event,
-    Membership,
-    Quoted,
-    SourceFacts,
-    read_sources,
+from .history import HistoryWriter, plan_tenures
+from .rdfwriter import (
+    GraphWriter,
+    en,
+    format_vi_date,
+    normalise_space,
+    slugify,
+    tail,
+    vi,
+    xsd_date,
 )
+from .sources import Event, Membership, SourceFacts, read_sources
 from .vocab import (
     DCTERMS,
     FOAF,
@@ -49,13 +50,25 @@ from .vocab import (
     source_graph,
 )
 
+__all__ = ["build", "dataset_quads", "load_files", "normalise_space", "slugify", "validate_quads"]
+
+_GOVERNMENT = (ORG.FormalOrganization, SCHEMA.GovernmentOrganization)
+_UNIT = (ORG.OrganizationalUnit,)
+
 # Kinds of organisation in fact files → the classes a node of that kind carries.
 ORGANISATION_CLASSES: dict[str, tuple[NamedNode, ...]] = {
-    "Ministry": (TNMT.Ministry, ORG.FormalOrganization, SCHEMA.GovernmentOrganization),
-    "GeneralDepartment": (TNMT.GeneralDepartment, ORG.OrganizationalUnit),
-    "Department": (TNMT.Department, ORG.OrganizationalUnit),
-    "Vu": (TNMT.Vu, ORG.OrganizationalUnit),
-    "Centre": (TNMT.Centre, ORG.OrganizationalUnit),
+    "Government": (TNMT.Government, *_GOVERNMENT),
+    "Legislature": (TNMT.Legislature, *_GOVERNMENT),
+    "Ministry": (TNMT.Ministry, *_GOVERNMENT),
+    "GeneralDepartment": (TNMT.GeneralDepartment, *_UNIT),
+    "Department": (TNMT.Department, *_UNIT),
+    "Vu": (TNMT.Vu, *_UNIT),
+    "Office": (TNMT.Office, *_UNIT),
+    "Inspectorate": (TNMT.Inspectorate, *_UNIT),
+    "Institute": (TNMT.Institute, *_UNIT),
+    "Centre": (TNMT.Centre, *_UNIT),
+    "PressAgency": (TNMT.PressAgency, *_UNIT),
+    "School": (TNMT.School, *_UNIT),
     "Council": (TNMT.Council,),
     "CompetitionBloc": (TNMT.CompetitionBloc, ORG.OrganizationalCollaboration),
     "CompetitionCluster": (TNMT.CompetitionCluster, ORG.OrganizationalCollaboration),
@@ -63,121 +76,126 @@ ORGANISATION_CLASSES: dict[str, tuple[NamedNode, ...]] = {
 }
 EVENT_CLASSES = {"Conference": (TNMT.Conference, SCHEMA.Event, PROV.Activity)}
 
-
-# --- small pure helpers ----------------------------------------------------------------------
-
-
-def slugify(name: str) -> str:
-    """An ASCII slug of a Vietnamese name: ``đ``→``d``, diacritics dropped, words joined by ``-``."""
-    text = name.replace("đ", "d").replace("Đ", "D")
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-
-
-def normalise_space(text: str) -> str:
-    """Collapse every run of whitespace (the source has non-breaking spaces) to one space."""
-    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text)).strip()
-
-
-def vi(text: str) -> Literal:
-    return Literal(unicodedata.normalize("NFC", text), language="vi")
-
-
-def en(text: str) -> Literal:
-    return Literal(text, language="en")
-
-
-def xsd_date(day: dt.date) -> Literal:
-    return Literal(day.isoformat(), datatype=XSD.date)
-
-
-def format_vi_date(day: dt.date) -> str:
-    return f"{day.day:02d}/{day.month:02d}/{day.year}"
+# Kinds of source document → the classes its node carries besides tnmt:SourceDocument.
+SOURCE_CLASSES: dict[str, tuple[NamedNode, ...]] = {
+    "NewsArticle": (SCHEMA.NewsArticle,),
+    "WebPage": (SCHEMA.WebPage,),
+    "Decree": (TNMT.Decree, SCHEMA.Legislation),
+    "Resolution": (TNMT.Resolution, SCHEMA.Legislation),
+    "Decision": (TNMT.Decision, SCHEMA.Legislation),
+    "Law": (TNMT.Law, SCHEMA.Legislation),
+}
 
 
 # --- checks ----------------------------------------------------------------------------------
 
 
-def check_quotes(facts: SourceFacts) -> None:
-    """Refuse any fact whose quote is not in the source text (whitespace-insensitive)."""
-    text = normalise_space(facts.source.text)
+def check_evidence(facts: SourceFacts, known_sources: set[str]) -> None:
+    """Refuse a quote that is not in the source's text, and a citation of an unknown source."""
+    text = normalise_space(facts.source.text) if facts.source.text_path else None
     for description, record in facts.quoted_facts():
         for quote in record.quotes:
+            if text is None:
+                raise QuoteNotFound(
+                    f"{description} quotes a source whose text we do not hold "
+                    f"({facts.source.id} has no 'file'); cite it with a locator instead",
+                    where=record.where)
             if normalise_space(quote) not in text:
                 raise QuoteNotFound(
                     f"the quote of {description} is not in the source text "
                     f"{facts.source.text_path}: {quote[:80]!r}",
                     where=record.where,
                 )
+        for citation in record.citations:
+            if citation.source and citation.source not in known_sources:
+                raise SourceError(f"{description} cites an unknown source {citation.source!r}",
+                                  where=record.where)
+
+
+def check_organisation_declarations(all_facts: list[SourceFacts]) -> None:
+    """A unit may be declared by several sources (each adding its dated claims), if they agree."""
+    first: dict[str, object] = {}
+    for facts in all_facts:
+        for o in facts.organisations:
+            known = first.setdefault(o.name, o)
+            for key in ("kind", "parent", "en"):
+                mine, theirs = getattr(o, key), getattr(known, key)
+                if mine and theirs and mine != theirs:
+                    raise SourceError(f"organisation {o.name!r} has {key} {mine!r} here but "
+                                      f"{theirs!r} in {known.where}", where=o.where)
 
 
 @dataclass
 class Entity:
     iri: NamedNode
-    kind: str  # organisation, person, post, place, event, movement
+    kind: str  # organisation, person, post, place, event, movement, change
     where: str
+    explicit_id: bool = False
+    label: str = ""
 
 
 @dataclass
 class Names:
-    """Vietnamese names and alternative names → entities, across all sources of one build."""
+    """Names, alternative names and person ids → entities, across all sources of one build.
 
-    by_name: dict[str, Entity] = field(default_factory=dict)
+    A name of a unit, post, place … names one thing. People are different: namesakes exist,
+    so a person's name may name several people (told apart by their ``id``), and a reference
+    by that name is refused as ambiguous; a reference by id always works.
+    """
+
+    by_name: dict[str, list[Entity]] = field(default_factory=dict)
+    people: dict[str, Entity] = field(default_factory=dict)  # person id → entity
+    labels: dict[str, str] = field(default_factory=dict)  # IRI → Vietnamese name
 
     def add(self, names: Iterable[str], entity: Entity) -> None:
+        names = list(names)
+        self.labels.setdefault(entity.iri.value, names[0])
         for name in names:
-            known = self.by_name.get(name)
-            if known is not None and known.iri != entity.iri:
-                raise SourceError(
-                    f"name {name!r} already names {known.iri.value} ({known.where})",
-                    where=entity.where,
-                )
-            self.by_name[name] = entity
+            known = self.by_name.setdefault(name, [])
+            if any(k.iri == entity.iri for k in known):
+                continue
+            if known and not (entity.kind == "person" and all(k.kind == "person" for k in known)):
+                raise SourceError(f"name {name!r} already names {known[0].iri.value} "
+                                  f"({known[0].where})", where=entity.where)
+            known.append(entity)
+
+    def add_person(self, names: list[str], person_id: str | None, where: str) -> None:
+        iri = entity_iri("person", person_id or slugify(names[0]))
+        known = self.people.get(tail(iri))
+        if known is not None and not (known.explicit_id and person_id):
+            raise SourceError(
+                f"person {iri.value} is already declared ({known.where}); if both are one person "
+                f"give both declarations the same 'id:', if namesakes give them different ids",
+                where=where)
+        entity = Entity(iri, "person", where, explicit_id=bool(person_id))
+        self.people.setdefault(tail(iri), entity)
+        self.add(names, entity)
 
     def resolve(self, name: str, *, where: str, kinds: tuple[str, ...], what: str) -> NamedNode:
-        entity = self.by_name.get(name)
-        if entity is None:
+        candidates = [e for e in self.by_name.get(name, []) if e.kind in kinds] or self.by_name.get(name, [])
+        if not candidates and "person" in kinds and name in self.people:
+            return self.people[name].iri
+        if not candidates:
             raise SourceError(f"{what} {name!r} is not declared in this or another fact file",
                               where=where)
+        if len(candidates) > 1:
+            ids = ", ".join(tail(e.iri) for e in candidates)
+            raise SourceError(f"{what} {name!r} names several people ({ids}); refer to one by id",
+                              where=where)
+        entity = candidates[0]
         if entity.kind not in kinds:
             raise SourceError(f"{what} {name!r} is a {entity.kind}, expected {' or '.join(kinds)}",
                               where=where)
         return entity.iri
 
+    def label(self, iri: NamedNode) -> str:
+        return self.labels.get(iri.value, tail(iri))
+
 
 # --- facts → quads ---------------------------------------------------------------------------
 
 
-class GraphWriter:
-    """Collects the quads of one source's named graph."""
-
-    def __init__(self, graph: NamedNode, source: NamedNode) -> None:
-        self.graph = graph
-        self.source = source
-        self.quads: list[Quad] = []
-
-    def add(self, s: NamedNode, p: NamedNode, o: NamedNode | Literal) -> None:
-        self.quads.append(Quad(s, p, o, self.graph))
-
-    def types(self, s: NamedNode, *classes: NamedNode) -> None:
-        for c in classes:
-            self.add(s, RDF.type, c)
-
-    def labels(self, s: NamedNode, name_vi: str, name_en: str | None = None) -> None:
-        self.add(s, RDFS.label, vi(name_vi))
-        self.add(s, SKOS.prefLabel, vi(name_vi))
-        if name_en:
-            self.add(s, RDFS.label, en(name_en))
-            self.add(s, SKOS.prefLabel, en(name_en))
-
-    def provenance(self, s: NamedNode, record: Quoted) -> None:
-        self.add(s, PROV.wasDerivedFrom, self.source)
-        for quote in record.quotes:
-            self.add(s, TNMT.quote, vi(normalise_space(quote)))
-
-
-class SourceBuilder:
+class SourceBuilder(HistoryWriter):
     """Turns one source's records into the quads of its named graph."""
 
     def __init__(self, facts: SourceFacts, names: Names, roles: dict[str, NamedNode],
@@ -187,8 +205,9 @@ class SourceBuilder:
         self.names = names
         self.roles = roles
         self.doc = entity_iri("source", facts.source.id)
-        self.w = GraphWriter(source_graph(facts.source.id), self.doc)
+        self.w = GraphWriter(source_graph(facts.source.id), self.doc, facts.source.id)
         self.membership_iris: dict[tuple, NamedNode] = {}
+        self.tenures: dict[int, str] = {}
 
     # entities are declared first (across sources) so that any fact can refer to any entity
     def declare(self) -> None:
@@ -197,8 +216,7 @@ class SourceBuilder:
             self.names.add([o.name, *o.alt], Entity(entity_iri("org", o.id or slugify(o.name)),
                                                     "organisation", o.where))
         for p in f.people:
-            self.names.add([p.name, *p.alt], Entity(entity_iri("person", p.id or slugify(p.name)),
-                                                    "person", p.where))
+            self.names.add_person([p.name, *p.alt], p.id, p.where)
         for p in f.posts:
             self.names.add([p.name], Entity(entity_iri("post", p.id or slugify(p.name)), "post", p.where))
         for p in f.places:
@@ -208,6 +226,21 @@ class SourceBuilder:
         for m in f.movements:
             self.names.add([m.name], Entity(entity_iri("movement", m.id or slugify(m.name)),
                                             "movement", m.where))
+        for c in f.changes:
+            if c.id in self.names.by_name:
+                raise SourceError(f"change id {c.id!r} is already used "
+                                  f"({self.names.by_name[c.id][0].where})", where=c.where)
+            self.names.add([c.id], Entity(entity_iri("change", c.id), "change", c.where))
+
+    def dated_memberships(self) -> list[tuple[Membership, NamedNode, NamedNode]]:
+        """Memberships given by ``from``/``to`` events, with their member and unit resolved."""
+        out = []
+        for m in self.facts.memberships:
+            if m.start or m.end:
+                member = self.ref(m.member, m.where, "person", "organisation", what="member")
+                out.append((m, member, self.ref(m.organization, m.where, "organisation",
+                                                what="organization")))
+        return out
 
     def ref(self, name: str, where: str, *kinds: str, what: str = "name") -> NamedNode:
         return self.names.resolve(name, where=where, kinds=kinds, what=what)
@@ -220,7 +253,8 @@ class SourceBuilder:
             "posts": self.write_post, "places": self.write_place,
             "memberships": self.write_membership, "events": self.write_event,
             "speeches": self.write_speech, "recognitions": self.write_recognition,
-            "movements": self.write_movement,
+            "movements": self.write_movement, "changes": self.write_change,
+            "assignments": self.write_assignment,
         }
         for section, write in writers.items():
             for record in getattr(self.facts, section):
@@ -232,12 +266,26 @@ class SourceBuilder:
     # -- the source itself
     def source_document(self) -> None:
         s, w, doc = self.doc, self.w, self.facts.source
-        w.types(s, TNMT.SourceDocument, PROV.Entity, FOAF.Document, SCHEMA.NewsArticle)
+        where = str(doc.facts_path)
+        w.types(s, TNMT.SourceDocument, PROV.Entity, FOAF.Document, *SOURCE_CLASSES[doc.kind])
         w.add(s, DCTERMS.title, vi(doc.title))
         w.add(s, RDFS.label, vi(doc.title))
-        w.add(s, SCHEMA.headline, vi(doc.title))
+        w.add(s, SCHEMA.headline if doc.kind == "NewsArticle" else SCHEMA.name, vi(doc.title))
         w.add(s, DCTERMS.language, Literal(doc.language))
-        w.add(s, SCHEMA.text, Literal(doc.text, language=doc.language))
+        w.add(s, SCHEMA.inLanguage, Literal(doc.language))
+        if doc.text_path is not None:
+            w.add(s, SCHEMA.text, Literal(doc.text, language=doc.language))
+        if doc.url:
+            w.add(s, SCHEMA.url, Literal(doc.url, datatype=XSD.anyURI))
+            w.add(s, FOAF.page, NamedNode(doc.url))
+        if doc.issued:
+            w.add(s, DCTERMS.issued, xsd_date(doc.issued))
+            w.add(s, SCHEMA.datePublished, xsd_date(doc.issued))
+        if doc.accessed:
+            w.add(s, TNMT.accessedOn, xsd_date(doc.accessed))
+        if doc.rights:
+            w.add(s, DCTERMS.rights, Literal(doc.rights, language="en"))
+        self.legal_metadata(s, doc, where)
         publisher = entity_iri("org", slugify(doc.publisher_url.split("//")[-1]))
         w.add(s, SCHEMA.publisher, publisher)
         w.add(s, DCTERMS.publisher, publisher)
@@ -247,51 +295,35 @@ class SourceBuilder:
         w.add(publisher, SCHEMA.url, Literal(doc.publisher_url, datatype=XSD.anyURI))
         if doc.event_date:
             w.add(s, SCHEMA.temporalCoverage, xsd_date(doc.event_date))
-            w.add(s, DCTERMS.temporal, self.instant(doc.event_date))
+            w.add(s, DCTERMS.temporal, w.instant(doc.event_date))
+            self.inferred(doc.event_date_inferred, where, f"{doc.id}--temporal-coverage", s,
+                          SCHEMA.temporalCoverage, xsd_date(doc.event_date))
         if doc.about:
-            w.add(s, SCHEMA.about, self.ref(doc.about, str(doc.facts_path), "event", what="about"))
+            w.add(s, SCHEMA.about, self.ref(doc.about, where, "event", what="about"))
+
+    def legal_metadata(self, s: NamedNode, doc, where: str) -> None:
+        w = self.w
+        if doc.identifier:
+            w.add(s, DCTERMS.identifier, Literal(doc.identifier))
+            w.add(s, SCHEMA.legislationIdentifier, Literal(doc.identifier))
+        if doc.issuer:
+            issuer = self.ref(doc.issuer, where, "organisation", what="issuer")
+            w.add(s, SCHEMA.legislationPassedBy, issuer)
+            w.add(s, DCTERMS.creator, issuer)
+        if doc.signed:
+            w.add(s, SCHEMA.legislationDate, xsd_date(doc.signed))
+            w.add(s, DCTERMS.dateAccepted, xsd_date(doc.signed))
+        if doc.effective:
+            w.add(s, SCHEMA.legislationDateOfApplicability, xsd_date(doc.effective))
+            w.add(s, DCTERMS.valid, xsd_date(doc.effective))
 
     def graph_metadata(self) -> None:
         self.w.add(self.w.graph, PROV.wasDerivedFrom, self.doc)
         self.w.add(self.w.graph, RDFS.label, en(f"Facts of source {self.facts.source.id}"))
 
-    # -- time
-    def instant(self, day: dt.date) -> NamedNode:
-        node = entity_iri("instant", day.isoformat())
-        self.w.types(node, TIME.Instant)
-        self.w.add(node, TIME.inXSDDate, xsd_date(day))
-        self.w.add(node, RDFS.label, Literal(day.isoformat()))
-        return node
-
-    def year_instant(self, year: int) -> NamedNode:
-        node = entity_iri("instant", str(year))
-        self.w.types(node, TIME.Instant)
-        self.w.add(node, TIME.inXSDgYear, Literal(str(year), datatype=XSD.gYear))
-        self.w.add(node, RDFS.label, Literal(str(year)))
-        return node
-
-    def years_interval(self, first: int, last: int) -> NamedNode:
-        """The whole of the years first..last, as dates (2021 → 2021-01-01 to 2021-12-31)."""
-        name = str(first) if first == last else f"{first}-{last}"
-        node = entity_iri("interval", name)
-        self.w.types(node, TIME.Interval, TIME.ProperInterval)
-        self.w.add(node, TIME.hasBeginning, self.instant(dt.date(first, 1, 1)))
-        self.w.add(node, TIME.hasEnd, self.instant(dt.date(last, 12, 31)))
-        self.w.add(node, RDFS.label, Literal(name))
-        return node
-
-    def period_interval(self, first: int, last: int) -> NamedNode:
-        """A period known only to the year (a movement's "giai đoạn 2019 - 2025")."""
-        node = entity_iri("interval", f"{first}-{last}-years")
-        self.w.types(node, TIME.Interval, TIME.ProperInterval)
-        self.w.add(node, TIME.hasBeginning, self.year_instant(first))
-        self.w.add(node, TIME.hasEnd, self.year_instant(last))
-        self.w.add(node, RDFS.label, Literal(f"{first}–{last}"))
-        return node
-
     def inferred(self, key: str | None, where: str, slug: str, subject: NamedNode,
                  predicate: NamedNode, obj: NamedNode | Literal) -> None:
-        """Record that (subject predicate obj) is inferred, with the inference's reason and quote."""
+        """Record that (subject predicate obj) is inferred, with the inference's reason and evidence."""
         if key is None:
             return
         inference = self.facts.inferences.get(key)
@@ -300,7 +332,7 @@ class SourceBuilder:
             raise SourceError(f"unknown inference {key!r}; declared: {known}", where=where)
         node = entity_iri("statement", slug)
         w = self.w
-        w.types(node, TNMT.InferredStatement, RDF.Statement, PROV.Entity)
+        w.types(node, TNMT.InferredStatement, PROV.Entity)
         w.add(node, RDF.subject, subject)
         w.add(node, RDF.predicate, predicate)
         w.add(node, RDF.object, obj)
@@ -328,10 +360,11 @@ class SourceBuilder:
             if ORG.OrganizationalUnit in classes:
                 w.add(s, ORG.unitOf, parent)
                 w.add(parent, ORG.hasUnit, s)
+        self.write_organisation_dates(o, s)
         w.provenance(s, o)
 
     def write_person(self, p) -> None:
-        s, w = self.ref(p.name, p.where, "person"), self.w
+        s, w = entity_iri("person", p.id or slugify(p.name)), self.w
         w.types(s, FOAF.Person, SCHEMA.Person, PROV.Agent)
         w.add(s, RDFS.label, vi(p.name))
         w.add(s, SKOS.prefLabel, vi(p.name))
@@ -360,9 +393,12 @@ class SourceBuilder:
 
     # -- memberships
     def membership_slug(self, m: Membership, member: NamedNode, org: NamedNode) -> str:
-        when = m.attested.isoformat() if m.attested else (
-            str(m.during[0]) if m.during[0] == m.during[1] else f"{m.during[0]}-{m.during[1]}")
-        tail = lambda iri: iri.value.rsplit("/", 1)[-1]  # noqa: E731
+        if m.start or m.end:
+            when = self.tenures[id(m)]
+        elif m.attested:
+            when = m.attested.isoformat()
+        else:
+            when = str(m.during[0]) if m.during[0] == m.during[1] else f"{m.during[0]}-{m.during[1]}"
         return f"{tail(member)}--{m.role}--{tail(org)}--{when}"
 
     def membership_iri(self, m: Membership) -> tuple[NamedNode, NamedNode, NamedNode, str]:
@@ -392,20 +428,28 @@ class SourceBuilder:
             # ORG's unqualified shortcut, so "which units are in the bloc" needs no Membership join.
             w.add(member, ORG.memberOf, org)
             w.add(org, ORG.hasMember, member)
-        if m.attested:
+        if m.start or m.end:
+            when = self.write_tenure(m, s, member, org, slug)
+        elif m.attested:
             interval = entity_iri("interval", slug)
             w.types(interval, TIME.Interval)
-            instant = self.instant(m.attested)
+            instant = w.instant(m.attested)
             w.add(interval, TIME.inside, instant)
             w.add(interval, RDFS.label, vi(f"được ghi nhận ngày {format_vi_date(m.attested)}"))
             w.add(interval, RDFS.label, en(f"attested on {m.attested.isoformat()}"))
+            w.add(s, ORG.memberDuring, interval)
             self.inferred(m.inferred, m.where, slug + "--date", interval, TIME.inside, instant)
             when = format_vi_date(m.attested)
         else:
-            interval = self.years_interval(*m.during)
+            w.add(s, ORG.memberDuring, w.years_interval(*m.during))
             when = str(m.during[0]) if m.during[0] == m.during[1] else f"{m.during[0]}–{m.during[1]}"
-        w.add(s, ORG.memberDuring, interval)
-        w.add(s, RDFS.label, vi(f"{m.member} — {self.role_label(m.role)} — {m.organization} ({when})"))
+        w.add(s, RDFS.label, vi(f"{self.names.label(member)} — {self.role_label(m.role)} — "
+                                f"{self.names.label(org)} ({when})"))
+        if m.in_capacity_of:
+            capacity, *_ = self.membership_iri(m.in_capacity_of)
+            w.add(s, TNMT.inCapacityOf, capacity)
+            self.inferred(m.in_capacity_of.inferred, m.where, f"{slug}--in-capacity-of", s,
+                          TNMT.inCapacityOf, capacity)
         w.provenance(s, m)
 
     def role_label(self, slug: str) -> str:
@@ -422,7 +466,7 @@ class SourceBuilder:
         w.labels(s, e.name, e.en)
         w.add(s, SCHEMA.name, vi(e.name))
         w.add(s, SCHEMA.startDate, xsd_date(e.date))
-        w.add(s, TIME.hasTime, self.instant(e.date))
+        w.add(s, TIME.hasTime, self.w.instant(e.date))
         self.inferred(e.inferred, e.where, f"{e.id}--date", s, SCHEMA.startDate, xsd_date(e.date))
         if e.part_of_day:
             w.add(s, TNMT.partOfDay, vi(e.part_of_day[0]))
@@ -434,18 +478,18 @@ class SourceBuilder:
         chair = self.ref(e.chair, e.where, "person", what="chair")
         w.add(s, SCHEMA.organizer, organiser)
         w.add(s, TNMT.chair, chair)
-        self.association(s, e.id, organiser, "to-chuc-hoi-nghi", e.where)
-        self.association(s, e.id, chair, "chu-tri-hoi-nghi", e.where)
+        self.association(s, e.id, organiser, "to-chuc-hoi-nghi", e.where, e)
+        self.association(s, e.id, chair, "chu-tri-hoi-nghi", e.where, e)
         for name in e.attendees:
             person = self.ref(name, e.where, "person", what="attendee")
             w.add(s, SCHEMA.attendee, person)
-            self.association(s, e.id, person, "tham-du-hoi-nghi", e.where)
+            self.association(s, e.id, person, "tham-du-hoi-nghi", e.where, e)
         for name in e.participating_units:
             w.add(s, TNMT.participatingUnit, self.ref(name, e.where, "organisation", what="unit"))
         w.provenance(s, e)
 
     def association(self, event: NamedNode, event_id: str, agent: NamedNode, role: str,
-                    where: str) -> None:
+                    where: str, record: Event) -> None:
         node = entity_iri("association", f"{event_id}--{role}--{agent.value.rsplit('/', 1)[-1]}")
         w = self.w
         w.types(node, PROV.Association)
@@ -454,6 +498,7 @@ class SourceBuilder:
         w.add(node, RDFS.label, vi(self.role_label(role)))
         w.add(event, PROV.qualifiedAssociation, node)
         w.add(event, PROV.wasAssociatedWith, agent)
+        w.provenance(node, record)
 
     def write_speech(self, sp) -> None:
         speaker = self.ref(sp.speaker, sp.where, "person", what="speaker")
@@ -470,8 +515,9 @@ class SourceBuilder:
         w.add(s, TNMT.speaker, speaker)
         w.add(s, PROV.wasAssociatedWith, speaker)
         if sp.on_behalf_of:
-            w.add(s, TNMT.onBehalfOf, self.ref(sp.on_behalf_of, sp.where, "organisation",
-                                               what="on_behalf_of"))
+            body = self.ref(sp.on_behalf_of, sp.where, "organisation", what="on_behalf_of")
+            w.add(s, TNMT.onBehalfOf, body)
+            self.inferred(sp.inferred, sp.where, f"{tail(s)}--on-behalf-of", s, TNMT.onBehalfOf, body)
         w.add(s, TNMT.summary, vi(sp.vi))
         w.add(s, TNMT.summary, en(sp.en))
         w.provenance(s, sp)
@@ -490,8 +536,9 @@ class SourceBuilder:
         w.add(s, SCHEMA.agent, agent)
         w.add(s, PROV.wasAssociatedWith, agent)
         if r.on_behalf_of:
-            w.add(s, TNMT.onBehalfOf, self.ref(r.on_behalf_of, r.where, "organisation",
-                                              what="on_behalf_of"))
+            body = self.ref(r.on_behalf_of, r.where, "organisation", what="on_behalf_of")
+            w.add(s, TNMT.onBehalfOf, body)
+            self.inferred(r.inferred, r.where, f"{slug}--on-behalf-of", s, TNMT.onBehalfOf, body)
         w.add(s, TNMT.recognises, self.ref(r.recognises, r.where, "organisation", what="recognises"))
         w.add(s, TNMT.forMembership, membership)
         w.add(s, TNMT.atEvent, self.ref(r.event, r.where, "event", what="event"))
@@ -504,7 +551,7 @@ class SourceBuilder:
         w.labels(s, m.name, m.en)
         w.add(s, SCHEMA.name, vi(m.name))
         if m.period:
-            w.add(s, TNMT.period, self.period_interval(*m.period))
+            w.add(s, TNMT.period, self.w.period_interval(*m.period))
         for name in m.implemented_by:
             w.add(s, TNMT.implementedBy, self.ref(name, m.where, "organisation", what="implemented_by"))
         w.provenance(s, m)
@@ -518,10 +565,10 @@ class SourceBuilder:
             w.add(s, PROV.wasAssociatedWith,
                   self.ref(name, launch.where, "organisation", "post", "person", what="launcher"))
         for name in launch.movements:
-            w.add(s, TNMT.launchedMovement, self.ref(name, launch.where, "movement", what="movement"))
+            movement = self.ref(name, launch.where, "movement", what="movement")
+            w.add(s, TNMT.launchedMovement, movement)
+            w.add(movement, PROV.wasInformedBy, s)
         w.provenance(s, launch)
-
-
 
 
 # --- ontology --------------------------------------------------------------------------------
@@ -583,13 +630,19 @@ def dataset_quads(settings: Settings) -> list[Quad]:
     onto = ontology_quads(Path(settings.ontology_dir))
     roles, labels = role_scheme(onto)
     all_facts = read_sources(Path(settings.sources_dir))
+    known_sources = {f.source.id for f in all_facts}
+    check_organisation_declarations(all_facts)
     names = Names()
     builders = []
     for facts in all_facts:
-        check_quotes(facts)
+        check_evidence(facts, known_sources)
         builder = SourceBuilder(facts, names, roles, labels)
         builder.declare()
         builders.append(builder)
+    dated = [d for builder in builders for d in builder.dated_memberships()]
+    tenures = plan_tenures(dated)
+    for builder in builders:
+        builder.tenures = tenures
     quads = list(onto)
     for builder in builders:
         quads.extend(builder.quads())

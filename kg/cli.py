@@ -286,17 +286,80 @@ def show_settings(ctx: click.Context) -> None:
 @store_option
 @click.option("--host", default=None, help="Address to listen on (default 127.0.0.1).")
 @click.option("--port", type=int, default=None, help="Port (default 5000).")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Run the production server (gunicorn) with N worker processes; "
+                   "without it, Flask's development server.")
+@click.option("--threads", type=click.IntRange(min=1), default=4, show_default=True,
+              help="Threads per gunicorn worker (with --workers).")
+@click.option("--endpoint", default=None,
+              help="Serve the graph of an external SPARQL endpoint (backend 'remote') instead of --store.")
+@click.option("--memory", type=click.Choice(["auto", "on", "off"]), default=None,
+              help="Serve the store from memory (default: the setting, 'auto').")
 @click.option("--debug", is_flag=True, help="Flask's debugger and reloader (never in production).")
 @click.pass_context
 @reports_errors
 def serve(ctx: click.Context, store: str | None, host: str | None, port: int | None,
+          workers: int | None, threads: int, endpoint: str | None, memory: str | None,
           debug: bool) -> None:
-    """Serve the web app with Flask's development server (production: see README, gunicorn)."""
+    """Serve the web app: gunicorn with --workers N, else Flask's development server."""
     from server.app import create_app  # lazily: the library does not depend on the server
 
-    settings = _settings(ctx, store=store, host=host, port=port)
+    backend = {"sparql_backend": "remote", "remote_endpoint": endpoint} if endpoint else {}
+    settings = _settings(ctx, store=store, host=host, port=port, memory=memory, **backend)
     app = create_app(settings)
-    app.run(host=settings.host, port=settings.port, debug=debug, threaded=True)
+    if workers is None:
+        app.run(host=settings.host, port=settings.port, debug=debug, threaded=True)
+        return
+    if debug:
+        raise BadInput("--debug is for the development server; leave out --workers")
+    from server.gunicorn_conf import run
+
+    run(app, host=settings.host, port=settings.port, workers=workers, threads=threads)
+
+
+@main.command()
+@store_option
+@click.argument("file", type=click.Path(allow_dash=True, dir_okay=False, path_type=str))
+@click.option("--date", "day", default=None,
+              help="The article's date (YYYY-MM-DD), when the text gives none.")
+@click.option("--format", "fmt", type=click.Choice(["yaml", "json", "table"]), default="table",
+              show_default=True, help="A facts.yaml draft, JSON, or a table to read.")
+@click.option("--source-id", default=None, help="The id of the draft's source (default: the file's name).")
+@click.pass_context
+@reports_errors
+def suggest(ctx: click.Context, store: str | None, file: str, day: str | None, fmt: str,
+            source_id: str | None) -> None:
+    """Read a Vietnamese article (a file, or - for stdin) and suggest the facts it states."""
+    import datetime as dt
+
+    from . import store as kgstore
+    from .suggest import suggest as run_suggest
+    from .suggest.draft import as_json, as_table, facts_yaml
+
+    try:
+        text = sys.stdin.read() if file == "-" else Path(file).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BadInput(f"cannot read the text: {exc}", where=file) from exc
+    try:
+        date = dt.date.fromisoformat(day) if day else None
+    except ValueError as exc:
+        raise BadInput(f"--date must be YYYY-MM-DD, got {day!r}") from exc
+    settings = _settings(ctx, store=store)
+    if kgstore.exists(settings.store):
+        from .query import QueryService
+
+        with QueryService(settings.replace(query_workers=1)) as service:
+            result = run_suggest(text, service=service, date=date)
+    else:
+        click.echo(f"warning: no store at {settings.store}: suggesting without the graph", err=True)
+        result = run_suggest(text, date=date)
+    if fmt == "json":
+        click.echo(as_json(result))
+    elif fmt == "yaml":
+        name = source_id or (Path(file).parent.name if Path(file).name == "article.txt" else Path(file).stem)
+        click.echo(facts_yaml(result, source_id="stdin" if file == "-" and not source_id else name), nl=False)
+    else:
+        click.echo(as_table(result))
 
 
 if __name__ == "__main__":  # pragma: no cover

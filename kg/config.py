@@ -53,6 +53,10 @@ class Settings:
         "oxigraph", "'oxigraph' (embedded store) or 'remote' (an external SPARQL 1.1 endpoint)."
     )
     remote_endpoint: str = _setting("", "Query URL of the external SPARQL endpoint (backend 'remote').")
+    memory: str = _setting(
+        "auto", "Serve the store from memory: 'on', 'off', or 'auto' (when the build fits in the "
+        "memory available; see kg/memory.py)."
+    )
 
     @classmethod
     def load(

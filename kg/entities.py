@@ -24,7 +24,7 @@ from typing import Any
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad, Store, Variable
 
 from .errors import BadInput, NotFound
-from .vocab import BASE, ONTOLOGY_GRAPH, PREFIXES, RDF, TNMT
+from .vocab import BASE, DCTERMS, ONTOLOGY_GRAPH, PREFIXES, RDF, TNMT
 
 #: Label properties, most preferred first (per language).
 LABEL_PROPERTIES = (
@@ -404,7 +404,7 @@ def describe(store: Store, iri: str) -> Entity:
     inferred_values = {(i.predicate.value, i.object.value) for i in inferences.get(iri, [])}
     incoming = _incoming(store, node)
     memberships = memberships_of(store, iri)
-    sources = [t for t in grouped.get("http://www.w3.org/ns/prov#wasDerivedFrom", []) if t.is_iri]
+    sources = [t for t in grouped.get(DCTERMS.source.value, []) if t.is_iri]
 
     label_map = labels_of(store, [*grouped, *(t.value for ts in grouped.values() for t in ts if t.is_iri),
                                   *(t.value for t in types if t.is_iri),
@@ -519,7 +519,7 @@ def membership_rows(store: Store, memberships: Sequence[NamedNode]) -> list[Memb
             if row["day"] is not None and row["day"].value not in membership.attested:
                 membership.attested.append(row["day"].value)
         for row in _select(store, f"""SELECT ?m ?quote ?source WHERE {{
-                {values} {{ ?m tnmt:quote ?quote }} UNION {{ ?m prov:wasDerivedFrom ?source }} }}"""):
+                {values} {{ ?m tnmt:quote ?quote }} UNION {{ ?m dcterms:source ?source }} }}"""):
             membership = by_iri.get(row["m"].value)
             if membership is None:
                 continue

@@ -39,6 +39,7 @@ from pyoxigraph import Literal, NamedNode, RdfFormat, Store, Triple, Variable, s
 from .errors import BadInput, NotFound
 from .vocab import (
     BASE,
+    DCTERMS,
     FOAF,
     ORG,
     PREFIXES,
@@ -62,8 +63,8 @@ EXPANSION_FACTOR = 4
 VALUES_BATCH = 400
 MAX_DEPTH = 3
 
-_PREFIXES = sparql_prefixes(["tnmt", "org", "time", "prov", "foaf", "skos", "schema", "rdf", "rdfs",
-                             "xsd"])
+_PREFIXES = sparql_prefixes(["tnmt", "dcterms", "org", "time", "prov", "foaf", "skos", "schema", "rdf",
+                             "rdfs", "xsd"])
 
 
 # --- what is drawn: node kinds and edge kinds ----------------------------------------------
@@ -961,7 +962,8 @@ def _plain(options: Any) -> dict[str, Any]:
 # --- the shown subgraph as RDF ----------------------------------------------------------------
 
 
-_NODE_PREDICATES = (RDF.type, RDFS.label, SKOS.prefLabel, FOAF.name, TNMT.quote, PROV.wasDerivedFrom)
+_NODE_PREDICATES = (RDF.type, RDFS.label, SKOS.prefLabel, FOAF.name, TNMT.quote, DCTERMS.source,
+                    PROV.wasDerivedFrom)
 
 
 def view_triples(store: Store, view: GraphView) -> list[Triple]:
@@ -1195,6 +1197,22 @@ def _role_rank(role: str) -> int:
     return ROLE_ORDER.index(slug) if slug in ROLE_ORDER else len(ROLE_ORDER)
 
 
+def _assignments(store: Store, org: str) -> list[dict[str, Any]]:
+    """Roles in ``org`` given in advance for coming years (tnmt:assignedFor): not held roles."""
+    out = []
+    unit = f"<{NamedNode(org).value}>"  # NamedNode checks the IRI before it enters the query
+    for r in _select(store, f"""SELECT ?member ?ml ?rl ?date ?first ?last WHERE {{
+          ?e a tnmt:PersonnelEvent ; tnmt:aboutOrganization {unit} ; tnmt:aboutRole ?role ;
+             prov:wasAssociatedWith ?member ; tnmt:assignedFor ?i ; dcterms:date ?date .
+          ?i time:hasBeginning/time:inXSDDate ?first ; time:hasEnd/time:inXSDDate ?last .
+          ?member rdfs:label ?ml FILTER(lang(?ml) = "vi")
+          ?role skos:prefLabel ?rl FILTER(lang(?rl) = "vi") }}"""):
+        out.append({"member": r["member"].value, "member_label": r["ml"].value,
+                    "role_label": r["rl"].value, "date": r["date"].value,
+                    "first": int(r["first"].value[:4]), "last": int(r["last"].value[:4])})
+    return out
+
+
 def timeline(store: Store, org: str, *, limit: int = TIMELINE_ROW_LIMIT) -> Timeline:
     """Who held which role in ``org`` (an IRI) and in its member units and sub-organisations, by year.
 
@@ -1208,7 +1226,9 @@ def timeline(store: Store, org: str, *, limit: int = TIMELINE_ROW_LIMIT) -> Time
                                              f"LIMIT {limit}")})
     unit_rows, more = _timeline_rows(store, units, people_only=True, limit=limit) if units else ([], False)
     truncated |= more
-    years = sorted({y for r in rows + unit_rows for s in r.spans for y in s.years()})
+    assignments = _assignments(store, org)
+    years = sorted({y for r in rows + unit_rows for s in r.spans for y in s.years()}
+                   | {y for a in assignments for y in range(a["first"], a["last"] + 1)})
     if years:
         years = list(range(years[0], years[-1] + 1))
     rotation = []
@@ -1219,6 +1239,8 @@ def timeline(store: Store, org: str, *, limit: int = TIMELINE_ROW_LIMIT) -> Time
                 holders.setdefault(r.role_label, []).append({"iri": r.member, "label": r.member_label})
         attested = sorted({f"{r.role_label}: {r.member_label}" for r in rows
                            if any(s.attested and s.day and s.day.year == year for s in r.spans)})
-        rotation.append({"year": year, "holders": holders, "attested": attested})
+        assigned = sorted({f"{a['role_label']}: {a['member_label']} ({a['date']})" for a in assignments
+                           if a["first"] <= year <= a["last"]})
+        rotation.append({"year": year, "holders": holders, "attested": attested, "assigned": assigned})
     return Timeline(org=org, org_label=details.label, org_kind=details.kind, rows=rows, unit_rows=unit_rows,
                     years=years, rotation=rotation, truncated=truncated)

@@ -32,10 +32,10 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from pyoxigraph import (
     BlankNode,
@@ -66,6 +66,9 @@ from .errors import (
 )
 from .query_guard import FORMS, ParsedQuery, check_query, engine_error
 from .vocab import PREFIXES
+
+if TYPE_CHECKING:
+    from .memory import MemoryStore
 
 Term = NamedNode | BlankNode | Literal | Triple
 ResultFormat = QueryResultsFormat | RdfFormat
@@ -280,8 +283,9 @@ class _PipeWriter:
             self._buffer.clear()
 
 
-def _worker_main(conn: Connection, store_path: str) -> None:
-    """A query worker: open the store once, then answer jobs until told to stop.
+def _worker_main(conn: Connection, store_path: str, store: Store | None = None) -> None:
+    """A query worker: open the store once (or use ``store``, an in-memory store inherited
+    from a :class:`kg.memory.Forker`), then answer jobs until told to stop.
 
     Messages back: ``("chunk", bytes)`` any number of times, then ``("done", rows,
     truncated)`` or ``("error", kind, message)`` (chunks before an error are void).
@@ -289,14 +293,14 @@ def _worker_main(conn: Connection, store_path: str) -> None:
     # Ctrl-C in a terminal reaches the whole process group; the parent decides what to
     # stop, and a worker killed mid-query is what the parent does anyway.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    store: Store | None = None
     broken: tuple[str, str] | None = None
-    try:
-        store = Store.read_only(store_path)
-    except FileNotFoundError:
-        broken = ("store_missing", store_path)
-    except OSError as exc:
-        broken = ("internal", f"cannot open the store at {store_path}: {exc}")
+    if store is None:
+        try:
+            store = Store.read_only(store_path)
+        except FileNotFoundError:
+            broken = ("store_missing", store_path)
+        except OSError as exc:
+            broken = ("internal", f"cannot open the store at {store_path}: {exc}")
     while True:
         try:
             job = conn.recv()
@@ -413,7 +417,8 @@ def _store_identity(path: str, *, check_built: bool = False) -> tuple[str, int, 
 class _WorkerPool:
     """Worker processes, each with its own read-only store, lent to one query at a time."""
 
-    def __init__(self, store_path: str, size: int, start_method: str) -> None:
+    def __init__(self, store_path: str, size: int, start_method: str,
+                 memory: Callable[[], MemoryStore] | None = None) -> None:
         if size < 1:
             raise BadInput(f"query_workers must be at least 1, got {size}", where="query_workers")
         self._store_path = store_path
@@ -430,10 +435,18 @@ class _WorkerPool:
         self._generation = 0
         self._identity: tuple[str, int, int] | None = None
         self._closed = False
+        # With an in-memory store the workers are forked by its forker (kg.memory), and the
+        # build they answer from is the one `memory()` holds, which may lag the path briefly.
+        self._memory_source = memory
+        self._memory: MemoryStore | None = None
 
     def start(self) -> None:
+        memory = self._memory_source() if self._memory_source is not None else None
         with self._cond:
-            self._identity = _store_identity(self._store_path, check_built=True)
+            if memory is not None:
+                self._memory, self._identity = memory, memory.identity
+            else:
+                self._identity = _store_identity(self._store_path, check_built=True)
             self._top_up()
 
     def pids(self) -> list[int]:
@@ -444,6 +457,13 @@ class _WorkerPool:
     def _spawn(self) -> _Worker:
         # Caller holds self._cond. The real path, not the symlink, so every worker of a
         # generation opens the same directory even if the link is swapped meanwhile.
+        if self._memory is not None:
+            process, conn = self._memory.forker.spawn()
+            worker = _Worker(process, conn, self._generation)
+            self._all.append(worker)
+            self._idle.append(worker)
+            self._cond.notify()
+            return worker
         parent_end, child_end = self._context.Pipe(duplex=True)
         process = self._context.Process(
             target=_worker_main,
@@ -482,10 +502,16 @@ class _WorkerPool:
 
         Idle workers stop at once; busy ones finish their query and stop when returned.
         """
+        memory = self._memory_source() if self._memory_source is not None else None
         with self._cond:
             if self._closed:
                 return
-            self._identity = _store_identity(self._store_path, check_built=True)
+            if memory is not None:
+                if memory is self._memory:
+                    return  # the new build is not in memory yet: the one held answers
+                self._memory, self._identity = memory, memory.identity
+            else:
+                self._identity = _store_identity(self._store_path, check_built=True)
             self._generation += 1
             retired, self._idle = self._idle, []
             for worker in retired:
@@ -736,6 +762,9 @@ class QueryService:
 
     :param settings: ``sparql_backend``, ``store``, ``query_workers``, ``query_timeout``,
         ``max_rows`` and ``remote_endpoint`` are used.
+    :param memory: serve from memory: a callable giving the :class:`kg.memory.MemoryStore` of
+        the current build (``kg.memory.current``); its forker forks the workers, which share
+        the store copy-on-write, and ``start_method`` is not used.
     :param start_method: how worker processes start. ``'forkserver'`` (the default) forks
         them from a clean single-threaded server, so a worker inherits neither the state of
         Flask's threads nor this process's open descriptors (a client socket held open by a
@@ -745,7 +774,8 @@ class QueryService:
         ``if __name__ == "__main__":``, since each worker imports the main module.
     """
 
-    def __init__(self, settings: Settings, *, start_method: str = "forkserver") -> None:
+    def __init__(self, settings: Settings, *, start_method: str = "forkserver",
+                 memory: Callable[[], MemoryStore] | None = None) -> None:
         if settings.sparql_backend not in ("oxigraph", "remote"):
             raise BadInput(
                 f"unknown sparql_backend {settings.sparql_backend!r}; known: oxigraph, remote",
@@ -753,6 +783,7 @@ class QueryService:
             )
         self.settings = settings
         self._start_method = start_method
+        self._memory = memory
         self._pool: _WorkerPool | None = None
         self._remote: _RemoteEndpoint | None = None
         self._lock = threading.Lock()
@@ -774,7 +805,8 @@ class QueryService:
             if self.settings.sparql_backend == "remote":
                 self._remote = _RemoteEndpoint(self.settings.remote_endpoint)
             else:
-                pool = _WorkerPool(self.settings.store, self.settings.query_workers, self._start_method)
+                pool = _WorkerPool(self.settings.store, self.settings.query_workers, self._start_method,
+                                   memory=self._memory)
                 try:
                     pool.start()
                 except BaseException:

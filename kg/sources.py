@@ -25,11 +25,32 @@ FACTS_FILE = "facts.yaml"
 
 
 @dataclass(frozen=True)
+class Citation:
+    """Where in a source a fact is stated: the source's id (None: the fact file's own) and a locator."""
+
+    source: str | None
+    locator: str
+
+
+@dataclass(frozen=True)
 class Quoted:
-    """What every fact carries: its supporting quotes and where in the fact file it was written."""
+    """What every fact carries: its evidence and where in the fact file it was written.
+
+    Evidence is quotes (words of a text we hold) or citations (a locator in a document we cite
+    but do not republish), or both; the reader refuses a fact with neither.
+    """
 
     quotes: tuple[str, ...]
     where: str
+    citations: tuple[Citation, ...] = field(default=(), kw_only=True)
+
+
+@dataclass(frozen=True)
+class DatedClaim(Quoted):
+    """A day a source states for something: a founding, a dissolution, an appointment."""
+
+    date: dt.date
+    event: str | None = None
 
 
 @dataclass(frozen=True)
@@ -42,11 +63,26 @@ class Inference(Quoted):
 @dataclass(frozen=True)
 class Organisation(Quoted):
     name: str
-    en: str
+    en: str | None
     kind: str
     alt: tuple[str, ...] = ()
     parent: str | None = None
     id: str | None = None
+    founded: DatedClaim | None = None
+    dissolved: DatedClaim | None = None
+    operated_until: DatedClaim | None = None
+
+
+@dataclass(frozen=True)
+class Change(Quoted):
+    """A change of structure (split, merger, replacement, renaming …) taking effect on a day."""
+
+    id: str
+    kind: str
+    date: dt.date
+    original: tuple[str, ...]
+    resulting: tuple[str, ...]
+    conflicts_with: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -75,8 +111,9 @@ class Person(Quoted):
 class Membership(Quoted):
     """A role held by a person or a unit in an organisation.
 
-    Exactly one of ``attested`` (the source shows the role on that day) and ``during`` (the role
-    was held for those whole years, first and last) is set.
+    Exactly one way of saying when is used: ``attested`` (the source shows the role on that
+    day), ``during`` (held for those whole years, first and last), or ``start``/``end`` (the
+    dated events that began and ended it, either or both).
     """
 
     member: str
@@ -84,6 +121,24 @@ class Membership(Quoted):
     organization: str
     attested: dt.date | None = None
     during: tuple[int, int] | None = None
+    start: DatedClaim | None = None
+    end: DatedClaim | None = None
+    inferred: str | None = None
+    in_capacity_of: Membership | None = None
+
+
+@dataclass(frozen=True)
+class Assignment(Quoted):
+    """A role given for a coming period ("năm 2022, … sẽ giữ vai trò …"): not yet held.
+
+    ``date`` is the day the source states the assignment, ``period`` the years it is for.
+    """
+
+    member: str
+    role: str
+    organization: str
+    date: dt.date
+    period: tuple[int, int]
     inferred: str | None = None
 
 
@@ -111,6 +166,7 @@ class Speech(Quoted):
     vi: str
     en: str
     on_behalf_of: str | None = None
+    inferred: str | None = None
 
 
 @dataclass(frozen=True)
@@ -122,6 +178,7 @@ class Recognition(Quoted):
     vi: str
     en: str
     on_behalf_of: str | None = None
+    inferred: str | None = None
 
 
 @dataclass(frozen=True)
@@ -139,16 +196,31 @@ class Launch(Quoted):
     movements: tuple[str, ...]
 
 
+SOURCE_KINDS = ("NewsArticle", "Decree", "Resolution", "Decision", "Law", "WebPage")
+LEGAL_KINDS = ("Decree", "Resolution", "Decision", "Law")
+
+
 @dataclass(frozen=True)
 class SourceDocument:
+    """A document facts come from; ``text`` is empty when we cite it without holding its text."""
+
     id: str
+    kind: str
     title: str
     text: str
-    text_path: Path
+    text_path: Path | None
     facts_path: Path
     publisher_name: str
     publisher_url: str
     language: str
+    url: str | None = None
+    issued: dt.date | None = None
+    accessed: dt.date | None = None
+    identifier: str | None = None
+    issuer: str | None = None
+    signed: dt.date | None = None
+    effective: dt.date | None = None
+    rights: str | None = None
     event_date: dt.date | None = None
     event_date_inferred: str | None = None
     about: str | None = None
@@ -170,13 +242,20 @@ class SourceFacts:
     recognitions: tuple[Recognition, ...] = ()
     movements: tuple[Movement, ...] = ()
     launches: tuple[Launch, ...] = ()
+    changes: tuple[Change, ...] = ()
+    assignments: tuple[Assignment, ...] = ()
 
     def quoted_facts(self) -> list[tuple[str, Quoted]]:
         """Every fact with a human-readable description, for quote checks and error messages."""
         out: list[tuple[str, Quoted]] = [(f"inference {i.key!r}", i) for i in self.inferences.values()]
         for section in SECTIONS:
             for record in getattr(self, section):
-                out.append((f"{section[:-1]} {describe(record)!r}", record))
+                label = f"{section[:-1]} {describe(record)!r}"
+                out.append((label, record))
+                for key in ("founded", "dissolved", "operated_until", "start", "end"):
+                    claim = getattr(record, key, None)
+                    if claim is not None:
+                        out.append((f"{label} {key}", claim))
         return out
 
 
@@ -191,12 +270,14 @@ SECTIONS = (
     "recognitions",
     "movements",
     "launches",
+    "changes",
+    "assignments",
 )
 
 
 def describe(record: Quoted) -> str:
     """A short name for a fact, used in error messages."""
-    if isinstance(record, Membership):
+    if isinstance(record, Membership | Assignment):
         return f"{record.member} — {record.role} — {record.organization}"
     if isinstance(record, Speech):
         return f"{record.speaker} at {record.event}"
@@ -204,6 +285,8 @@ def describe(record: Quoted) -> str:
         return f"{record.by} recognises {record.recognises}"
     if isinstance(record, Launch):
         return "launch by " + ", ".join(record.launchers)
+    if isinstance(record, Change):
+        return f"{record.kind} {record.id}"
     return getattr(record, "name", None) or getattr(record, "id", "?")
 
 
@@ -271,11 +354,45 @@ class _Reader:
             raise self.fail(f"{key!r} must be a text or a list of texts")
         return tuple(nfc(v.strip()) for v in value)
 
-    def quotes(self) -> tuple[str, ...]:
+    def evidence(self) -> dict[str, Any]:
+        """The fact's quotes and citations, as keyword arguments of a record; one is required."""
         quotes = self.texts("quote")
-        if not quotes or not all(quotes):
-            raise self.fail("every fact needs a supporting 'quote' from the source text")
-        return quotes
+        citations = self.citations("cite")
+        if not all(quotes) or not (quotes or citations):
+            raise self.fail("every fact needs evidence: a 'quote' from a text we hold, or a "
+                            "'cite' (a locator, or {source, locator}) in a document we cite")
+        return {"quotes": quotes, "citations": citations, "where": self.where}
+
+    def citations(self, key: str) -> tuple[Citation, ...]:
+        value = self.get(key, [])
+        items = value if isinstance(value, list) else [value]
+        out = []
+        for item in items:
+            if isinstance(item, str | int) and not isinstance(item, bool) and str(item).strip():
+                out.append(Citation(None, nfc(str(item).strip())))
+            elif isinstance(item, dict) and set(item) <= {"source", "locator"} and item.get("source"):
+                out.append(Citation(str(item["source"]).strip(),
+                                    nfc(str(item.get("locator") or "").strip())))
+            else:
+                raise self.fail(f"{key!r} must be a locator, a mapping {{source, locator}} or a "
+                                f"list of them, got {item!r}")
+        return tuple(out)
+
+    def dated(self, key: str, *, events: tuple[str, ...] | None = None) -> DatedClaim | None:
+        """A ``{date, cite, [event]}`` mapping: a day a source states, with its evidence."""
+        value = self.get(key, None)
+        if value is None:
+            return None
+        if not isinstance(value, dict):
+            raise self.fail(f"{key!r} must be a mapping with 'date' and 'cite' (or 'quote')")
+        sub = _Reader(self.path, value, f"{self.what} {key}")
+        sub.where = self.where if not getattr(value, "line", 0) else sub.where
+        event = sub.text("event", None) if events is not None else None
+        if events is not None and event is not None and event not in events:
+            raise sub.fail(f"unknown event {event!r}; known: {', '.join(events)}")
+        claim = DatedClaim(date=sub.date("date"), event=event, **sub.evidence())
+        sub.done()
+        return claim
 
     def date(self, key: str, default: Any = ...) -> dt.date | None:
         value = self.get(key, default)
@@ -323,39 +440,86 @@ class _Reader:
             raise self.fail(f"unknown key(s) {', '.join(map(repr, unknown))}")
 
 
+PERSONNEL_EVENTS = (
+    "appointed", "approved", "elected", "assigned", "reappointed", "relieved", "dismissed",
+    "retired", "transferred", "successor", "reorganised", "died",
+)
+CHANGE_KINDS = ("Split", "Merger", "Replacement", "Renaming", "Establishment", "Dissolution")
+
+
 def _organisation(r: _Reader) -> Organisation:
     return Organisation(
-        name=r.text("name"), en=r.text("en"), kind=r.text("kind"), alt=r.texts("alt"),
-        parent=r.text("parent", None), id=r.text("id", None), quotes=r.quotes(), where=r.where,
+        name=r.text("name"), en=r.text("en", None), kind=r.text("kind"), alt=r.texts("alt"),
+        parent=r.text("parent", None), id=r.text("id", None), founded=r.dated("founded"),
+        dissolved=r.dated("dissolved"), operated_until=r.dated("operated_until"), **r.evidence(),
     )
+
+
+def _change(r: _Reader) -> Change:
+    kind = r.text("kind")
+    if kind not in CHANGE_KINDS:
+        raise r.fail(f"unknown change kind {kind!r}; known: {', '.join(CHANGE_KINDS)}")
+    original, resulting = r.texts("original"), r.texts("resulting")
+    if not original and not resulting:
+        raise r.fail("a change needs 'original' or 'resulting' organisations")
+    return Change(id=r.text("id"), kind=kind, date=r.date("date"), original=original,
+                  resulting=resulting, conflicts_with=r.texts("conflicts_with"), **r.evidence())
 
 
 def _post(r: _Reader) -> Post:
-    return Post(
-        name=r.text("name"), en=r.text("en"), post_in=r.text("post_in", None),
-        id=r.text("id", None), quotes=r.quotes(), where=r.where,
-    )
+    return Post(name=r.text("name"), en=r.text("en"), post_in=r.text("post_in", None),
+                id=r.text("id", None), **r.evidence())
 
 
 def _place(r: _Reader) -> Place:
-    return Place(name=r.text("name"), en=r.text("en"), id=r.text("id", None),
-                 quotes=r.quotes(), where=r.where)
+    return Place(name=r.text("name"), en=r.text("en"), id=r.text("id", None), **r.evidence())
 
 
 def _person(r: _Reader) -> Person:
-    return Person(name=r.text("name"), alt=r.texts("alt"), id=r.text("id", None),
-                  quotes=r.quotes(), where=r.where)
+    return Person(name=r.text("name"), alt=r.texts("alt"), id=r.text("id", None), **r.evidence())
 
 
 def _membership(r: _Reader, *, quoted: bool = True) -> Membership:
     attested, during = r.date("attested", None), r.years("during")
-    if (attested is None) == (during is None):
-        raise r.fail("give exactly one of 'attested: DATE' and 'during: YEAR or [FROM, TO]'")
+    start = r.dated("from", events=PERSONNEL_EVENTS)
+    end = r.dated("to", events=PERSONNEL_EVENTS)
+    ways = (attested is not None) + (during is not None) + (start is not None or end is not None)
+    if ways != 1:
+        raise r.fail("say when in exactly one way: 'attested: DATE', 'during: YEAR or [FROM, TO]', "
+                     "or 'from:'/'to:' dated events")
+    if start and end and end.date < start.date:
+        raise r.fail(f"'to' ({end.date}) is before 'from' ({start.date})")
+    evidence = r.evidence() if quoted else {"quotes": (), "where": r.where}
     return Membership(
         member=r.text("member"), role=r.text("role"), organization=r.text("organization"),
-        attested=attested, during=during, inferred=r.text("inferred", None),
-        quotes=r.quotes() if quoted else (), where=r.where,
+        attested=attested, during=during, start=start, end=end, inferred=r.text("inferred", None),
+        in_capacity_of=_membership_ref(r, "in_capacity_of") if quoted else None, **evidence,
     )
+
+
+def _membership_ref(r: _Reader, key: str) -> Membership | None:
+    """A reference to another membership (member, role, organization and its time)."""
+    ref = r.get(key, None)
+    if ref is None:
+        return None
+    if not isinstance(ref, dict):
+        raise r.fail(f"{key!r} must be a mapping naming member, role, organization and time")
+    sub = _Reader(r.path, ref, f"{r.what} {key}")
+    membership = _membership(sub, quoted=False)
+    sub.done()
+    return membership
+
+
+def _assignment(r: _Reader) -> Assignment:
+    return Assignment(
+        member=r.text("member"), role=r.text("role"), organization=r.text("organization"),
+        date=r.date("date"), period=r.years("for") or _missing(r, "for"),
+        inferred=r.text("inferred", None), **r.evidence(),
+    )
+
+
+def _missing(r: _Reader, key: str):  # noqa: ANN202 - raises
+    raise r.fail(f"missing required key {key!r}")
 
 
 def _event(r: _Reader) -> Event:
@@ -364,42 +528,36 @@ def _event(r: _Reader) -> Event:
         date=r.date("date"), inferred=r.text("inferred", None), part_of_day=r.pair("part_of_day"),
         place=r.text("place"), online=r.flag("online"), organiser=r.text("organiser"),
         chair=r.text("chair"), attendees=r.texts("attendees"),
-        participating_units=r.texts("participating_units"), quotes=r.quotes(), where=r.where,
+        participating_units=r.texts("participating_units"), **r.evidence(),
     )
 
 
 def _speech(r: _Reader) -> Speech:
     return Speech(
         event=r.text("event"), speaker=r.text("speaker"), on_behalf_of=r.text("on_behalf_of", None),
-        vi=r.text("vi"), en=r.text("en"), quotes=r.quotes(), where=r.where,
+        vi=r.text("vi"), en=r.text("en"), inferred=r.text("inferred", None), **r.evidence(),
     )
 
 
 def _recognition(r: _Reader) -> Recognition:
-    ref = r.get("membership")
-    if not isinstance(ref, dict):
-        raise r.fail("'membership' must be a mapping naming member, role, organization and time")
-    sub = _Reader(r.path, ref, f"{r.what} membership")
-    membership = _membership(sub, quoted=False)
-    sub.done()
+    r.get("membership")  # required
+    membership = _membership_ref(r, "membership")
     return Recognition(
         event=r.text("event"), by=r.text("by"), on_behalf_of=r.text("on_behalf_of", None),
         recognises=r.text("recognises"), membership=membership, vi=r.text("vi"), en=r.text("en"),
-        quotes=r.quotes(), where=r.where,
+        inferred=r.text("inferred", None), **r.evidence(),
     )
 
 
 def _movement(r: _Reader) -> Movement:
     return Movement(
         name=r.text("name"), en=r.text("en"), period=r.years("period"),
-        implemented_by=r.texts("implemented_by"), id=r.text("id", None), quotes=r.quotes(),
-        where=r.where,
+        implemented_by=r.texts("implemented_by"), id=r.text("id", None), **r.evidence(),
     )
 
 
 def _launch(r: _Reader) -> Launch:
-    return Launch(launchers=r.texts("launchers"), movements=r.texts("movements"),
-                  quotes=r.quotes(), where=r.where)
+    return Launch(launchers=r.texts("launchers"), movements=r.texts("movements"), **r.evidence())
 
 
 _SECTION_READERS = {
@@ -413,6 +571,8 @@ _SECTION_READERS = {
     "recognitions": _recognition,
     "movements": _movement,
     "launches": _launch,
+    "changes": _change,
+    "assignments": _assignment,
 }
 
 
@@ -436,22 +596,40 @@ def _read_yaml(path: Path) -> dict:
 
 def _source_document(folder: Path, facts_path: Path, data: dict) -> SourceDocument:
     r = _Reader(facts_path, data, "source")
-    text_path = folder / r.text("file")
-    try:
-        text = nfc(text_path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise r.fail(f"cannot read the source text {text_path}: {exc.strerror}") from exc
+    if not isinstance(data, dict):
+        raise SourceError("'source' must be a mapping", where=str(facts_path))
+    kind = r.text("kind", "NewsArticle")
+    if kind not in SOURCE_KINDS:
+        raise r.fail(f"unknown source kind {kind!r}; known: {', '.join(SOURCE_KINDS)}")
+    text, text_path = "", None
+    file = r.text("file", None)
+    if file:
+        text_path = folder / file
+        try:
+            text = nfc(text_path.read_text(encoding="utf-8"))
+        except OSError as exc:
+            raise r.fail(f"cannot read the source text {text_path}: {exc.strerror}") from exc
     publisher = r.get("publisher")
     if not isinstance(publisher, dict) or not {"name", "url"} <= set(publisher):
         raise r.fail("'publisher' must be a mapping with 'name' and 'url'")
     doc = SourceDocument(
-        id=r.text("id"), title=r.text("title"), text=text, text_path=text_path,
+        id=r.text("id"), kind=kind, title=r.text("title"), text=text, text_path=text_path,
         facts_path=facts_path, publisher_name=nfc(str(publisher["name"])),
         publisher_url=str(publisher["url"]), language=r.text("language", "vi"),
+        url=r.text("url", None), issued=r.date("issued", None), accessed=r.date("accessed", None),
+        identifier=r.text("identifier", None), issuer=r.text("issuer", None),
+        signed=r.date("signed", None), effective=r.date("effective", None),
+        rights=r.text("rights", None),
         event_date=r.date("event_date", None), event_date_inferred=r.text("event_date_inferred", None),
         about=r.text("about", None),
     )
     r.done()
+    if doc.id != folder.name:
+        raise r.fail(f"source id {doc.id!r} must be the folder's name {folder.name!r}")
+    if not doc.url and not doc.text_path:
+        raise r.fail("a source we do not hold the text of needs its address: 'url'")
+    if kind in LEGAL_KINDS and not (doc.identifier and doc.issuer):
+        raise r.fail(f"a {kind} needs its number as written ('identifier') and 'issuer'")
     return doc
 
 
@@ -470,7 +648,7 @@ def read_source(folder: Path) -> SourceFacts:
             raise top.fail(f"inference {key!r} must be a mapping")
         r = _Reader(facts_path, value, f"inference {key!r}")
         inferences[key] = Inference(key=key, reason_en=r.text("reason_en"),
-                                    reason_vi=r.text("reason_vi"), quotes=r.quotes(), where=r.where)
+                                    reason_vi=r.text("reason_vi"), **r.evidence())
         r.done()
     sections: dict[str, tuple] = {}
     for section, read in _SECTION_READERS.items():

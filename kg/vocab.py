@@ -96,6 +96,11 @@ ENTITY_KINDS = (
     "interval",
     "statement",
     "graph",
+    "citation",
+    "claim",
+    "change",
+    "personnel-event",
+    "event-kind",
 )
 
 #: The SKOS concept scheme holding every role.

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import threading
 import time
@@ -18,10 +19,13 @@ from dataclasses import dataclass, field
 from flask import Flask, current_app
 from pyoxigraph import Store
 
+from kg import memory as kgmemory
 from kg import store as kgstore
 from kg.config import Settings
 from kg.query import QueryService
 from kg.remote import RemoteStore
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -34,12 +38,31 @@ class KG:
     _pid: int = 0
     _started: float = field(default_factory=time.time)
 
+    _memory_decided: bool | None = None
+
+    @property
+    def in_memory(self) -> bool:
+        """Whether this app serves its store from memory (setting ``memory``; decided once,
+        when a store is there to measure)."""
+        if self._memory_decided is None:
+            decided = kgmemory.use_memory(self.settings.memory, self.settings.store,
+                                          backend=self.settings.sparql_backend)
+            if decided or self.remote or kgstore.exists(self.settings.store):
+                self._memory_decided = decided
+            return decided
+        return self._memory_decided
+
+    def memory(self) -> kgmemory.MemoryStore:
+        """The in-memory store of the current build (see kg.memory)."""
+        return kgmemory.current(self.settings.store)
+
     @property
     def query(self) -> QueryService:
         """The query service of this process (started on first use, after any fork)."""
         with self._lock:
             if self._query is None or self._pid != os.getpid():
-                self._query = QueryService(self.settings).start()
+                source = self.memory if self.in_memory else None
+                self._query = QueryService(self.settings, memory=source).start()
                 self._pid = os.getpid()
             return self._query
 
@@ -58,6 +81,8 @@ class KG:
                     self._store = RemoteStore(self.settings.remote_endpoint,
                                               timeout=self.settings.query_timeout)
                 return self._store
+        if self.in_memory:
+            return self.memory().store
         target = kgstore.current_target(self.settings.store)
         with self._lock:
             if self._store is None or target != self._store_target:
@@ -75,7 +100,25 @@ class KG:
             tag = hashlib.sha1(json.dumps([graphs, size]).encode()).hexdigest()[:16]
             return kgstore.BuildInfo(build_id=f"remote-{tag}", created=self._started, kind="remote",
                                      triples=size, detail={"endpoint": self.settings.remote_endpoint})
+        if self.in_memory:
+            return self.memory().info  # the build being answered from, until the next is loaded
         return kgstore.build_info(self.settings.store)
+
+    def warm(self) -> None:
+        """Do now what the first requests would otherwise wait for: the store (loaded into
+        memory), the query workers, the search index, the networkx graph and the VoID
+        statistics, each computed once per build. Called when a server process starts."""
+        from kg import analytics, describe
+        from kg import search as kgsearch
+
+        started = time.monotonic()
+        store = self.store()
+        info = self.build_info()
+        kgsearch.index_for_build(store, info.build_id)
+        if not self.remote:
+            analytics.entity_graph(store, info.build_id)
+        describe.cached_stats(store, build_id=info.build_id, modified=info.created)
+        log.info("warmed the caches of build %s in %.1f s", info.build_id, time.monotonic() - started)
 
     def close(self) -> None:
         with self._lock:

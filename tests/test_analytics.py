@@ -5,8 +5,9 @@ when a fact of the graph view links them (memberships, sub-organisation, post, c
 organiser, participating unit, speech, launch, implementation); several facts between the same
 two entities make one link. In the seed:
 
-* 23 entities (see tests/test_graphview.py) and 46 links: 9 sub-organisation links to the
-  ministry (bloc, 6 units, Vụ TĐKT&TT, the ministry's council), 1 post (Bộ trưởng → ministry),
+* 24 entities (see tests/test_graphview.py) and 47 links: 9 sub-organisation links to the
+  ministry (bloc, 6 units, Vụ TĐKT&TT, the ministry's council), 1 from the council's standing
+  body ("thường trực Hội đồng") to the council, 1 post (Bộ trưởng → ministry),
   11 member–organisation pairs (6 units–bloc, Khánh–Cục Viễn thám, Khánh–bloc, Đạt–Vụ,
   Khuyến–Cục QLTNN, Trung–Cục CNTT), 11 conference links (organiser bloc, chair Khánh, attendee
   Đạt, 6 units, speakers Khuyến and Trung — Khánh and Đạt already linked), 9 launch links (3
@@ -39,6 +40,7 @@ TRUNG = BASE + "person/nguyen-bao-trung"
 DAT = BASE + "person/truong-van-dat"
 VU = BASE + "org/vu-thi-dua-khen-thuong-va-tuyen-truyen"
 COUNCIL = BASE + "org/hoi-dong-thi-dua-va-khen-thuong-bo-tn-mt"
+STANDING = BASE + "org/thuong-truc-hoi-dong-thi-dua-va-khen-thuong-bo-tn-mt"
 CENTRAL_COUNCIL = BASE + "org/hoi-dong-thi-dua-khen-thuong-trung-uong"
 PM = BASE + "post/thu-tuong-chinh-phu"
 MINISTER = BASE + "post/bo-truong-bo-tn-mt"
@@ -55,8 +57,8 @@ def graph(seed_store: Store) -> analytics.EntityGraph:
 
 
 def test_graph_size(graph: analytics.EntityGraph) -> None:
-    assert graph.graph.number_of_nodes() == 23
-    assert graph.graph.number_of_edges() == 46
+    assert graph.graph.number_of_nodes() == 24
+    assert graph.graph.number_of_edges() == 47
     assert graph.exact and not graph.partial
 
 
@@ -65,7 +67,7 @@ def test_degrees(graph: analytics.EntityGraph) -> None:
     assert graph.degree(EVENT) == 11
     assert graph.degree(MINISTRY) == 10
     assert (graph.degree(KHANH), graph.degree(KHUYEN), graph.degree(DAT)) == (3, 2, 2)
-    assert graph.degree_centrality()[BLOC] == pytest.approx(14 / 22)
+    assert graph.degree_centrality()[BLOC] == pytest.approx(14 / 23)
 
 
 def test_two_facts_between_the_same_pair_make_one_link(graph: analytics.EntityGraph) -> None:
@@ -79,7 +81,7 @@ def test_betweenness(graph: analytics.EntityGraph) -> None:
     # The bloc joins the movements (and their launchers) to the units: it lies on most shortest paths.
     assert max(b, key=b.get) == BLOC
     # Leaves lie on no shortest path.
-    for leaf in (COUNCIL, MOVEMENT + "hien-ke-de-xuat-giai-phap-y-tuong-sang-tao"):
+    for leaf in (STANDING, MOVEMENT + "hien-ke-de-xuat-giai-phap-y-tuong-sang-tao"):
         assert graph.degree(leaf) == 1 and b[leaf] == 0.0
     # Khánh, Khuyến and Trung link entities that are already linked directly (their Cục, the
     # bloc, the conference): they are never needed. Đạt is the only 2-step link between the Vụ
@@ -133,7 +135,7 @@ def test_communities_partition_the_graph(seed_store: Store, graph: analytics.Ent
     found = graph.communities()
     members = [v for c in found for v in c]
     assert sorted(members) == sorted(graph.graph.nodes) and len(members) == len(set(members))
-    assert sum(c["size"] for c in result["communities"]) == 23
+    assert sum(c["size"] for c in result["communities"]) == 24
     # The Prime Minister's office and the central council link to nothing but the three movements
     # they launched: one community with them.
     community = graph.community_of(PM)
@@ -145,14 +147,14 @@ def test_centrality_ranking(seed_store: Store) -> None:
     c = analytics.centrality(seed_store, BUILD, limit=3)
     assert [e["iri"] for e in c["by_degree"]] == [BLOC, EVENT, MINISTRY]
     assert c["by_betweenness"][0]["iri"] == BLOC and c["by_degree"][0]["label"] == "Khối Thi đua số IV"
-    assert (c["nodes"], c["edges"], c["exact"]) == (23, 46, True)
+    assert (c["nodes"], c["edges"], c["exact"]) == (24, 47, True)
     with pytest.raises(BadInput):
         analytics.centrality(seed_store, BUILD, limit=0)
 
 
 def test_entity_metrics(seed_store: Store) -> None:
     m = analytics.entity_metrics(seed_store, BLOC, BUILD)
-    assert (m["degree"], m["betweenness_rank"], m["kind"], m["nodes"]) == (14, 1, "bloc", 23)
+    assert (m["degree"], m["betweenness_rank"], m["kind"], m["nodes"]) == (14, 1, "bloc", 24)
     assert m["community"]["size"] >= 2 and all(x["iri"] != BLOC for x in m["community"]["members"])
     assert analytics.entity_metrics(seed_store, BASE + "role/truong-khoi", BUILD)["in_graph"] is False
 

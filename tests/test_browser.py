@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 import pytest
-from conftest import LiveServer, start_live_server, stop_live_server
+from conftest import TEST_ENV, LiveServer, start_live_server, stop_live_server
 
 from kg.build import build, load_files
 from kg.config import Settings
@@ -184,7 +184,7 @@ def xss_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]
     folder = tmp_path_factory.mktemp("xss")
     source = folder / "xss-test.ttl"
     source.write_text(XSS_TURTLE, encoding="utf-8")
-    settings = Settings.load(env={}, overrides={"store": str(folder / "store")})
+    settings = Settings.load(env=TEST_ENV, overrides={"store": str(folder / "store")})
     build(settings, validate=False)
     load_files(settings, [source])
     server = start_live_server(settings.store)

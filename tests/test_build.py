@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import TEST_ENV
 from pyoxigraph import Store
 
 from kg import store as kgstore
@@ -48,7 +49,7 @@ def test_every_quote_is_in_the_article(seed_settings: Settings) -> None:
 
 
 def test_rebuild_gives_the_same_graph(tmp_path: Path) -> None:
-    settings = Settings.load(env={}, overrides={"store": str(tmp_path / "a")})
+    settings = Settings.load(env=TEST_ENV, overrides={"store": str(tmp_path / "a")})
     build(settings)
     build(settings.replace(store=str(tmp_path / "b")))
     first = quads_of(str(tmp_path / "a"))
@@ -59,7 +60,7 @@ def test_rebuild_gives_the_same_graph(tmp_path: Path) -> None:
 
 def test_invented_quote_is_refused_and_the_old_store_still_answers(tmp_path: Path) -> None:
     sources = copy_sources(tmp_path)
-    settings = Settings.load(env={}, overrides={"store": str(tmp_path / "store"),
+    settings = Settings.load(env=TEST_ENV, overrides={"store": str(tmp_path / "store"),
                                                  "sources_dir": str(sources)})
     build(settings)
     before = quads_of(settings.store)
@@ -80,8 +81,9 @@ def test_fact_without_quote_is_refused(tmp_path: Path) -> None:
     facts = sources / SEED.name / "facts.yaml"
     facts.write_text(facts.read_text(encoding="utf-8").replace(
         "    quote: Sáng 20/12, tại Hà Nội\n", ""), encoding="utf-8")
-    settings = Settings.load(env={}, overrides={"store": str(tmp_path / "s"), "sources_dir": str(sources)})
-    with pytest.raises(SourceError, match="needs a supporting 'quote'"):
+    settings = Settings.load(env=TEST_ENV,
+                             overrides={"store": str(tmp_path / "s"), "sources_dir": str(sources)})
+    with pytest.raises(SourceError, match="every fact needs evidence"):
         build(settings)
     assert not kgstore.exists(settings.store)
 
@@ -90,7 +92,7 @@ def test_quote_check_ignores_whitespace_and_nbsp(tmp_path: Path) -> None:
     # The article has "Khánh<NBSP><space>bày tỏ"; the fact file has one plain space.
     assert "Khánh\xa0 bày tỏ" in (SEED / "article.txt").read_text(encoding="utf-8")
     assert "\xa0" in (SEED / "article.txt").read_text(encoding="utf-8")
-    settings = Settings.load(env={}, overrides={"store": str(tmp_path / "s")})
+    settings = Settings.load(env=TEST_ENV, overrides={"store": str(tmp_path / "s")})
     assert dataset_quads(settings)
 
 
@@ -98,7 +100,8 @@ def test_broken_yaml_names_file_line_and_column(tmp_path: Path) -> None:
     sources = copy_sources(tmp_path)
     facts = sources / SEED.name / "facts.yaml"
     facts.write_text(facts.read_text(encoding="utf-8") + "\npeople: [unclosed\n", encoding="utf-8")
-    settings = Settings.load(env={}, overrides={"store": str(tmp_path / "s"), "sources_dir": str(sources)})
+    settings = Settings.load(env=TEST_ENV,
+                             overrides={"store": str(tmp_path / "s"), "sources_dir": str(sources)})
     with pytest.raises(SourceError) as err:
         build(settings)
     assert str(err.value).startswith(f"{facts}:")
@@ -110,14 +113,15 @@ def test_unknown_name_and_role_are_reported(tmp_path: Path) -> None:
     facts = sources / SEED.name / "facts.yaml"
     facts.write_text(facts.read_text(encoding="utf-8").replace(
         "    role: pho-cuc-truong\n    organization: Cục Quản lý tài nguyên nước\n",
-        "    role: giam-doc\n    organization: Cục Quản lý tài nguyên nước\n"), encoding="utf-8")
-    settings = Settings.load(env={}, overrides={"store": str(tmp_path / "s"), "sources_dir": str(sources)})
-    with pytest.raises(SourceError, match="unknown role 'giam-doc'"):
+        "    role: giam-doc-khong-co\n    organization: Cục Quản lý tài nguyên nước\n"), encoding="utf-8")
+    settings = Settings.load(env=TEST_ENV,
+                             overrides={"store": str(tmp_path / "s"), "sources_dir": str(sources)})
+    with pytest.raises(SourceError, match="unknown role 'giam-doc-khong-co'"):
         build(settings)
 
 
 def test_load_streams_into_its_own_graph_and_survives_rebuild(tmp_path: Path) -> None:
-    settings = Settings.load(env={}, overrides={"store": str(tmp_path / "store")})
+    settings = Settings.load(env=TEST_ENV, overrides={"store": str(tmp_path / "store")})
     build(settings)
     data = tmp_path / "extra.ttl"
     data.write_text('<https://example.org/a> <https://example.org/p> "x" .\n', encoding="utf-8")
@@ -129,7 +133,7 @@ def test_load_streams_into_its_own_graph_and_survives_rebuild(tmp_path: Path) ->
 
 
 def test_malformed_turtle_is_refused_with_line_and_column(tmp_path: Path) -> None:
-    settings = Settings.load(env={}, overrides={"store": str(tmp_path / "store")})
+    settings = Settings.load(env=TEST_ENV, overrides={"store": str(tmp_path / "store")})
     build(settings)
     before = quads_of(settings.store)
     bad = tmp_path / "bad.ttl"
@@ -144,6 +148,6 @@ def test_malformed_turtle_is_refused_with_line_and_column(tmp_path: Path) -> Non
 def test_load_without_a_store_says_how_to_build(tmp_path: Path) -> None:
     data = tmp_path / "x.nt"
     data.write_text("<https://e.org/a> <https://e.org/p> <https://e.org/b> .\n", encoding="utf-8")
-    settings = Settings.load(env={}, overrides={"store": str(tmp_path / "none")})
+    settings = Settings.load(env=TEST_ENV, overrides={"store": str(tmp_path / "none")})
     with pytest.raises(StoreMissing, match="tnmt-kg build"):
         load_files(settings, [data])

@@ -7,6 +7,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from conftest import TEST_ENV
 
 from kg.build import build, load_files
 from kg.config import Settings
@@ -125,7 +126,7 @@ def hostile_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator:
     from server.app import create_app
 
     folder: Path = tmp_path_factory.mktemp("hostile")
-    settings = Settings.load(env={}, overrides={"store": str(folder / "store")})
+    settings = Settings.load(env=TEST_ENV, overrides={"store": str(folder / "store")})
     build(settings, validate=False)
     data = folder / "hostile.ttl"
     data.write_text(HOSTILE_TURTLE, encoding="utf-8")

@@ -2,10 +2,11 @@
 
 Expected counts are read off the article (sources/khoi-thi-dua-iv-2021), not off the program:
 
-The whole seed graph, as the view draws it, has 23 entities: 11 organisations (the ministry,
-Khối Thi đua số IV, its 6 units, Vụ Thi đua Khen thưởng và Tuyên truyền, the ministry's council
-and the central council), 4 officials, 2 posts (Thủ tướng Chính phủ, Bộ trưởng Bộ TN&MT), the
-conference and 5 movements. Places, roles, sources, intervals are not drawn.
+The whole seed graph, as the view draws it, has 24 entities: 12 organisations (the ministry,
+Khối Thi đua số IV, its 6 units, Vụ Thi đua Khen thưởng và Tuyên truyền, the ministry's council,
+its standing body "thường trực Hội đồng" and the central council), 4 officials, 2 posts (Thủ
+tướng Chính phủ, Bộ trưởng Bộ TN&MT), the conference and 5 movements. Places, roles, sources,
+intervals are not drawn.
 
 ``?org=khoi-thi-dua-so-iv`` (depth 1) shows the bloc and what one fact links to it — the ministry
 (sub-organisation), its 6 units (bloc memberships, head and deputy), Nguyễn Quốc Khánh (attested
@@ -21,6 +22,7 @@ view) and 5 implementations: 36.
 from __future__ import annotations
 
 import pytest
+from conftest import TEST_ENV
 from pyoxigraph import RdfFormat, Store, parse
 
 from kg import graphview as gv
@@ -93,7 +95,7 @@ def test_filters_round_trip_as_url_parameters(seed_store: Store) -> None:
 def test_whole_seed_graph(seed_store: Store) -> None:
     v = view(seed_store)
     kinds = {n.kind for n in v.nodes}
-    assert len(v.nodes) == 23
+    assert len(v.nodes) == 24
     assert sum(n.kind == "person" for n in v.nodes) == 4
     assert sum(n.kind == "movement" for n in v.nodes) == MOVEMENTS
     assert sum(n.kind == "post" for n in v.nodes) == 2
@@ -221,7 +223,7 @@ def generated_store(tmp_path_factory: pytest.TempPathFactory) -> Store:
     folder = tmp_path_factory.mktemp("generated")
     stats = generate(folder / "synthetic.nt", people=2500, units=300, blocs=10, years=(2020, 2022), events=30)
     assert stats["people"] + stats["units"] > 2500
-    settings = Settings.load(env={}, overrides={"store": str(folder / "store")})
+    settings = Settings.load(env=TEST_ENV, overrides={"store": str(folder / "store")})
     build(settings, validate=False)
     load_files(settings, [folder / "synthetic.nt"])
     return Store.read_only(settings.store)

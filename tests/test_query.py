@@ -22,6 +22,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from conftest import TEST_ENV
 from pyoxigraph import (
     Literal,
     NamedNode,
@@ -83,7 +84,7 @@ def build_store(path: Path, *, marker: str = "first") -> None:
 def settings_for(store: str | Path, **overrides: object) -> Settings:
     values = {"store": str(store), "query_timeout": 10.0, "max_rows": 10000, "query_workers": 2}
     values.update(overrides)
-    return Settings.load(env={}, overrides=values)
+    return Settings.load(env=TEST_ENV, overrides=values)
 
 
 def alive(pid: int) -> bool:

@@ -77,7 +77,8 @@ def test_every_span_has_its_quote(bloc_timeline: gv.Timeline) -> None:
 def test_timeline_of_a_unit(seed_store: Store) -> None:
     tl = gv.timeline(seed_store, CVT)
     assert [(r.member, r.role_label) for r in tl.rows] == [(KHANH, "Cục trưởng")]
-    assert tl.rotation == [{"year": 2021, "holders": {}, "attested": ["Cục trưởng: Nguyễn Quốc Khánh"]}]
+    assert tl.rotation == [{"year": 2021, "holders": {}, "attested": ["Cục trưởng: Nguyễn Quốc Khánh"],
+                            "assigned": []}]
 
 
 def test_layout_places_years_and_days(bloc_timeline: gv.Timeline) -> None:

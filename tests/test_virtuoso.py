@@ -16,7 +16,7 @@ import urllib.request
 from collections.abc import Iterator
 
 import pytest
-from conftest import free_port
+from conftest import TEST_ENV, free_port
 
 from kg.config import Settings
 from kg.export import export_store
@@ -112,7 +112,7 @@ def _wait_for(endpoint: str, process: subprocess.Popen) -> None:
 def remote_client(virtuoso: str, tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
     from server.app import create_app
 
-    settings = Settings.load(env={}, overrides={
+    settings = Settings.load(env=TEST_ENV, overrides={
         "sparql_backend": "remote", "remote_endpoint": virtuoso, "query_timeout": 20,
         "store": str(tmp_path_factory.mktemp("no-store") / "store")})
     app = create_app(settings, {"TESTING": True})

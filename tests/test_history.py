@@ -1,0 +1,258 @@
+"""The ministry over time, built from the project's own sources (not the seed fixture).
+
+Expected values come from the sources' fact files, each of which names the page or legal
+document that states it (sources/lead-*, sources/unit-*, sources/struct-*):
+
+* ministers: Trần Hồng Hà (approved 2016-04-09, relieved 2023-05-22), Đặng Quốc Khánh (approved
+  2023-05-22, succeeded 2024-08-26), Đỗ Đức Duy (approved 2024-08-26, the ministry ended
+  2025-03-01);
+* Nghị định 68/2022/NĐ-CP took effect on 2022-11-01 and split Tổng cục Môi trường; two sources
+  disagree on whether Tổng cục Quản lý đất đai became a Vụ Đất đai or a Cục Đất đai;
+* Nghị quyết 176/2025/QH15: Bộ TN&MT merged into Bộ Nông nghiệp và Môi trường on 2025-03-01.
+
+The graph is also checked for consistency with the parts of PROV-O and ORG it relies on, under
+the OWL 2 RL rules (owlrl) plus explicit disjointness and property-kind checks (docs/model.md,
+"Consistency").
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pyoxigraph import Store, Variable
+
+from kg.build import build, dataset_quads
+from kg.catalog import load_catalog
+from kg.config import PROJECT_ROOT, Settings
+
+PROJECT_SOURCES = PROJECT_ROOT / "sources"
+BASE = "https://w3id.org/tnmt-kg/"
+PREFIXES = """PREFIX org: <http://www.w3.org/ns/org#> PREFIX foaf: <http://xmlns.com/foaf/0.1/>
+PREFIX time: <http://www.w3.org/2006/time#> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX dcterms: <http://purl.org/dc/terms/> PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX schema: <https://schema.org/> PREFIX tnmt: <https://w3id.org/tnmt-kg/ontology#>
+PREFIX role: <https://w3id.org/tnmt-kg/role/> PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
+"""
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """The project's whole graph, built (and SHACL-validated) as `make build` does."""
+    store = tmp_path_factory.mktemp("project") / "store"
+    settings = Settings.load(env={}, overrides={"store": str(store),
+                                                "sources_dir": str(PROJECT_SOURCES)})
+    build(settings)
+    return settings
+
+
+@pytest.fixture(scope="module")
+def store(project: Settings) -> Store:
+    return Store.read_only(project.store)
+
+
+def rows_of(result) -> list[dict[str, str]]:  # noqa: ANN001 - pyoxigraph's QuerySolutions
+    names = [v.value for v in result.variables]
+    return [{n: s[n].value for n in names if s[n] is not None} for s in result]
+
+
+def select(store: Store, query: str) -> list[dict[str, str]]:
+    return rows_of(store.query(PREFIXES + query, use_default_graph_as_union=True))
+
+
+def named(store: Store, name: str, **values: str) -> list[dict[str, str]]:
+    catalog = load_catalog(PROJECT_ROOT / "queries")
+    text, bindings = catalog[name].bind(values)
+    return rows_of(store.query(text, use_default_graph_as_union=True,
+                               substitutions={Variable(k): v for k, v in bindings.items()}))
+
+
+# --- leaders -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("day", "minister"), [
+    ("2016-04-09", "Trần Hồng Hà"),  # the day the National Assembly approved him
+    ("2020-01-01", "Trần Hồng Hà"),
+    ("2023-05-21", "Trần Hồng Hà"),
+    ("2023-05-23", "Đặng Quốc Khánh"),
+    ("2024-08-25", "Đặng Quốc Khánh"),
+    ("2024-12-01", "Đỗ Đức Duy"),
+])
+def test_the_minister_on_a_day(store: Store, day: str, minister: str) -> None:
+    rows = named(store, "minister-on-date", date=day)
+    assert [r["personLabel"] for r in rows] == [minister]
+
+
+def test_on_the_day_of_handover_both_are_listed(store: Store) -> None:
+    # relieved and successor approved the same day; an interval's both ends are days held
+    rows = named(store, "minister-on-date", date="2023-05-22")
+    assert {r["personLabel"] for r in rows} == {"Trần Hồng Hà", "Đặng Quốc Khánh"}
+
+
+def test_no_minister_of_the_ministry_after_it_ended(store: Store) -> None:
+    assert named(store, "minister-on-date", date="2025-03-02") == []
+
+
+def test_every_tenure_has_dated_events_with_their_sources(store: Store) -> None:
+    rows = select(store, """SELECT ?m ?event ?date ?source WHERE {
+      ?m tnmt:startedBy|tnmt:endedBy ?event . ?event dcterms:date ?date ; dcterms:source ?source }""")
+    assert rows
+
+
+
+def test_at_least_forty_officials_hold_sourced_roles(store: Store) -> None:
+    rows = select(store, """SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE {
+      ?m org:member ?p ; org:role ?r ; dcterms:source ?s . ?p a foaf:Person }""")
+    assert int(rows[0]["n"]) >= 40
+
+
+# --- structure -----------------------------------------------------------------------------
+
+
+def test_what_became_of_tong_cuc_moi_truong(store: Store) -> None:
+    rows = select(store, """SELECT ?change ?kind ?date ?source WHERE {
+      ?change org:originalOrganization <https://w3id.org/tnmt-kg/org/tong-cuc-moi-truong> ;
+              dcterms:date ?date ; a ?kind ; dcterms:source ?source .
+      FILTER(STRSTARTS(STR(?kind), STR(tnmt:))) }""")
+    assert {(r["kind"].rsplit("#", 1)[1], r["date"]) for r in rows} == {("Split", "2022-11-01")}
+    results = select(store, """SELECT ?r WHERE { <https://w3id.org/tnmt-kg/org/tong-cuc-moi-truong>
+      org:changedBy/org:resultingOrganization ?r }""")
+    assert len(results) >= 2
+
+
+def test_disagreeing_sources_are_both_kept_and_marked(store: Store) -> None:
+    rows = select(store, """SELECT ?a ?b WHERE { ?a tnmt:conflictsWith ?b }""")
+    pairs = {(r["a"].rsplit("/", 1)[1], r["b"].rsplit("/", 1)[1]) for r in rows}
+    assert ("tong-cuc-quan-ly-dat-dai-2022-vu-dat-dai", "tong-cuc-quan-ly-dat-dai-2022-cuc-dat-dai") in pairs
+    assert ("tong-cuc-quan-ly-dat-dai-2022-cuc-dat-dai", "tong-cuc-quan-ly-dat-dai-2022-vu-dat-dai") in pairs
+    sources = select(store, """SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?c tnmt:conflictsWith ?o ;
+      dcterms:source ?s } GROUP BY ?c""")
+    assert len({r["c"] for r in sources}) == 2
+
+
+def test_the_ministry_ends_in_a_merger(store: Store) -> None:
+    rows = select(store, """SELECT ?date ?result WHERE {
+      ?c a tnmt:Merger ; org:originalOrganization <https://w3id.org/tnmt-kg/org/bo-tai-nguyen-va-moi-truong> ;
+         org:resultingOrganization ?result ; dcterms:date ?date }""")
+    assert {(r["date"], r["result"].rsplit("/", 1)[1]) for r in rows} == {
+        ("2025-03-01", "bo-nong-nghiep-va-moi-truong")}
+    ended = select(store, """SELECT ?d WHERE {
+      <https://w3id.org/tnmt-kg/org/bo-tai-nguyen-va-moi-truong> schema:dissolutionDate ?d }""")
+    assert {r["d"] for r in ended} == {"2025-03-01"}
+
+
+def test_units_on_a_day_is_one_filter(store: Store) -> None:
+    on = named(store, "units-on-date", date="2022-06-01")
+    after = named(store, "units-on-date", date="2023-06-01")
+    tcmt = BASE + "org/tong-cuc-moi-truong"
+    assert tcmt in {r["unit"] for r in on} and tcmt not in {r["unit"] for r in after}
+
+
+# --- evidence ------------------------------------------------------------------------------
+
+
+def test_every_fact_names_its_source_and_carries_evidence(store: Store) -> None:
+    missing = select(store, """SELECT ?s WHERE {
+      VALUES ?c { org:Membership foaf:Person org:Organization org:ChangeEvent tnmt:PersonnelEvent
+                  tnmt:SourcedClaim tnmt:InferredStatement }
+      ?s a ?c .
+      FILTER NOT EXISTS { ?s dcterms:source ?src }
+      FILTER NOT EXISTS { ?s tnmt:quote|prov:qualifiedDerivation|prov:qualifiedInfluence ?e } }""")
+    assert missing == []
+
+
+def test_only_the_seed_text_is_held(store: Store) -> None:
+    held = select(store, "SELECT DISTINCT ?s WHERE { ?s schema:text ?t }")
+    assert [r["s"] for r in held] == [BASE + "source/khoi-thi-dua-iv-2021"]
+    quoted_elsewhere = select(store, """SELECT ?f WHERE { GRAPH ?g { ?f tnmt:quote ?q }
+      FILTER(?g != <https://w3id.org/tnmt-kg/graph/source/khoi-thi-dua-iv-2021>) } LIMIT 1""")
+    assert quoted_elsewhere == []
+
+
+def test_legal_sources_carry_their_number_and_issuer(store: Store) -> None:
+    rows = select(store, """SELECT ?s ?id ?issuer WHERE { ?s a schema:Legislation ;
+      dcterms:identifier ?id ; schema:legislationPassedBy ?issuer }""")
+    assert "68/2022/NĐ-CP" in {r["id"] for r in rows}
+
+
+# --- consistency ---------------------------------------------------------------------------
+
+# The axioms of PROV-O and W3C ORG the graph relies on (PROV-O, W3C Recommendation 2013-04-30:
+# prov:Activity and prov:Entity are disjoint; prov:wasDerivedFrom, prov:wasGeneratedBy and
+# prov:wasInvalidatedBy relate entities (and activities, for the last two). ORG, W3C
+# Recommendation 2014-01-16: org:ChangeEvent is a prov:Activity). Stated here as we use them.
+EXTERNAL_AXIOMS = """
+@prefix prov: <http://www.w3.org/ns/prov#> . @prefix org: <http://www.w3.org/ns/org#> .
+@prefix owl: <http://www.w3.org/2002/07/owl#> . @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+prov:Activity owl:disjointWith prov:Entity .
+prov:wasDerivedFrom rdfs:domain prov:Entity ; rdfs:range prov:Entity .
+prov:wasGeneratedBy rdfs:domain prov:Entity ; rdfs:range prov:Activity .
+prov:wasInvalidatedBy rdfs:domain prov:Entity ; rdfs:range prov:Activity .
+prov:wasInformedBy rdfs:domain prov:Activity ; rdfs:range prov:Activity .
+prov:used rdfs:domain prov:Activity ; rdfs:range prov:Entity .
+org:ChangeEvent rdfs:subClassOf prov:Activity .
+"""
+
+
+def test_the_graph_is_consistent_with_prov_and_org(project: Settings) -> None:
+    import owlrl
+    import rdflib
+
+    from kg.build import to_rdflib
+
+    graph = rdflib.Graph()
+    for q in dataset_quads(project):
+        graph.add((to_rdflib(q.subject, rdflib), to_rdflib(q.predicate, rdflib),
+                   to_rdflib(q.object, rdflib)))
+    graph.parse(data=EXTERNAL_AXIOMS, format="turtle")
+    owlrl.DeductiveClosure(owlrl.OWLRL_Semantics).expand(graph)
+    prov = rdflib.Namespace("http://www.w3.org/ns/prov#")
+    activities = set(graph.subjects(rdflib.RDF.type, prov.Activity))
+    both = activities & set(graph.subjects(rdflib.RDF.type, prov.Entity))
+    assert both == set()
+    assert list(graph.subjects(rdflib.RDF.type, rdflib.OWL.Nothing)) == []
+    # OWL 2 DL keeps object and datatype properties apart: no tnmt: property is used both ways.
+    tnmt = "https://w3id.org/tnmt-kg/ontology#"
+    kinds: dict[str, set[bool]] = {}
+    for _s, p, o in graph:
+        if str(p).startswith(tnmt):
+            kinds.setdefault(str(p), set()).add(isinstance(o, rdflib.Literal))
+    assert {p for p, k in kinds.items() if len(k) > 1} == set()
+    declared_object = set(graph.subjects(rdflib.RDF.type, rdflib.OWL.ObjectProperty))
+    assert not any(isinstance(o, rdflib.Literal) for p in declared_object for o in graph.objects(None, p))
+
+
+def test_consistency_check_catches_an_activity_derived_from_a_source() -> None:
+    """The check above is not vacuous: an activity with prov:wasDerivedFrom is caught."""
+    import owlrl
+    import rdflib
+
+    graph = rdflib.Graph().parse(data=EXTERNAL_AXIOMS + """
+      <http://example.org/speech> a prov:Activity ; prov:wasDerivedFrom <http://example.org/doc> .
+    """, format="turtle")
+    owlrl.DeductiveClosure(owlrl.OWLRL_Semantics).expand(graph)
+    prov = rdflib.Namespace("http://www.w3.org/ns/prov#")
+    assert rdflib.URIRef("http://example.org/speech") in set(graph.subjects(rdflib.RDF.type, prov.Entity))
+
+
+def test_source_files_without_a_text_cannot_quote(tmp_path: Path) -> None:
+    from kg.errors import QuoteNotFound
+
+    folder = tmp_path / "sources" / "cited"
+    folder.mkdir(parents=True)
+    (folder / "facts.yaml").write_text("""source:
+  id: cited
+  kind: NewsArticle
+  title: A page we only cite
+  publisher: {name: Example, url: https://example.org}
+  url: https://example.org/page
+  issued: 2020-01-01
+people:
+  - id: nguyen-van-a
+    name: Nguyễn Văn A
+    quote: words we do not hold
+""", encoding="utf-8")
+    settings = Settings.load(env={}, overrides={"store": str(tmp_path / "s"),
+                                                "sources_dir": str(tmp_path / "sources")})
+    with pytest.raises(QuoteNotFound, match="cite it with a locator"):
+        build(settings)

@@ -1,0 +1,204 @@
+"""The article reader (kg.suggest): its grammar on texts of our own, the graph links, the draft
+that builds, the command line and the scoring rule. The evaluation texts of ../shared/ingest-eval
+are not used here: `make eval-suggest` scores them."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from kg.build import build
+from kg.config import Settings
+from kg.query import QueryService
+from kg.suggest import suggest
+from kg.suggest.draft import facts_yaml
+from kg.suggest.evaluate import normalise, org_matches, score_file
+from kg.suggest.gazetteer import Gazetteer
+from kg.suggest.reader import read
+
+APPOINTMENT = "\n\n".join([
+    "Cục Viễn thám quốc gia có Cục trưởng mới",
+    "Sáng 15/4/2023, tại Hà Nội, Bộ TN&MT tổ chức lễ công bố quyết định bổ nhiệm Cục trưởng Cục"
+    " Viễn thám quốc gia.",
+    "Theo quyết định, ông Trần Minh Phúc, Phó Cục trưởng phụ trách Cục Viễn thám quốc gia, được"
+    " bổ nhiệm giữ chức Cục trưởng.",
+    "Dự buổi lễ có các Phó Cục trưởng Lê Thị Lan, Hoàng Văn Bắc và Phạm Quang Vinh.",
+    "Bà Lan, nguyên Phó Giám đốc Sở TN&MT Thái Bình, cho biết đơn vị sẽ tiếp tục đổi mới.",
+    "Cục cũng dự kiến bổ nhiệm ông Vũ Đức Long làm Phó Cục trưởng.",
+]) + "\n"
+
+CONFERENCE = "\n\n".join([
+    "Chiều 3/10/2022, Khối Thi đua số V tổ chức hội nghị. Cục Biến đổi khí hậu, đơn vị Khối "
+    "trưởng năm 2022, chủ trì hội nghị.",
+    "Phát biểu tại hội nghị, Thứ trưởng Bộ Tài nguyên và Môi trường Võ Tuấn Minh đánh giá cao "
+    "kết quả. Đồng chí Nguyễn Hữu Tâm - Tỉnh ủy viên, Giám đốc Sở Tài nguyên và Môi trường tỉnh"
+    " Nghệ An cũng tham dự.",
+    "PGS.TS Đinh Quốc Bảo, Viện trưởng Viện Khoa học Khí tượng Thủy văn và Biến đổi khí hậu, "
+    "trình bày báo cáo. Ông Bảo đề nghị Thủ tướng Chính phủ quan tâm.",
+    "Các tỉnh Vĩnh Phúc, Hà Nam và Thái Bình cử đại diện dự họp.",
+]) + "\n"
+
+SEED_KNOWN = "\n\n".join([
+    "Ngày 2/6/2022, ông Nguyễn Quốc Khánh, Cục trưởng Cục Viễn thám quốc gia, làm việc với ông "
+    "Nguyễn Minh Khuyến, Phó Cục trưởng Cục Quản lý tài nguyên nước.",
+    "Cùng dự có ông Nguyễn Quốc Khánh, Giám đốc Sở TN&MT Nam Định.",
+]) + "\n"
+
+
+def triples(suggestions) -> set[tuple[str, str, str]]:  # noqa: ANN001
+    return {(f.person, f.title, f.organisation) for f in suggestions.facts}
+
+
+@pytest.fixture(scope="module")
+def seed_only(seed_settings: Settings) -> Settings:
+    """The store of the seed source alone (what `make eval-suggest` reads against)."""
+    return seed_settings.replace(query_workers=1)
+
+
+@pytest.fixture(scope="module")
+def gazetteer(seed_only: Settings) -> Gazetteer:
+    with QueryService(seed_only) as service:
+        return Gazetteer.from_service(service)
+
+
+def test_appointment_story_plural_titles_former_and_planned() -> None:
+    s = read(APPOINTMENT)
+    unit = "Cục Viễn thám quốc gia"
+    assert triples(s) == {
+        ("Trần Minh Phúc", "Phó Cục trưởng phụ trách", unit),  # held up to the appointment
+        ("Trần Minh Phúc", "Cục trưởng", unit),  # the new role; its unit from the sentence
+        ("Lê Thị Lan", "Phó Cục trưởng", unit),  # plural title, list of names, unit named earlier
+        ("Hoàng Văn Bắc", "Phó Cục trưởng", unit),
+        ("Phạm Quang Vinh", "Phó Cục trưởng", unit),
+    }
+    assert {f.date for f in s.facts} == {"2023-04-15"}
+    kinds = {(w["kind"], w["person"], w["title"]) for w in s.warnings}
+    assert ("former", "Lê Thị Lan", "Phó Giám đốc") in kinds  # "Bà Lan" resolved to the full name
+    assert ("planned", "Vũ Đức Long", "Phó Cục trưởng") in kinds
+    for f in s.facts:
+        assert f.sentence in APPOINTMENT and f.person in f.sentence
+        assert APPOINTMENT[f.person_start:f.person_end] == f.person
+        assert 0 < f.confidence <= 1 and f.reason
+
+
+def test_titles_units_prefixes_places_and_unit_roles() -> None:
+    s = read(CONFERENCE)
+    assert triples(s) == {
+        ("Võ Tuấn Minh", "Thứ trưởng", "Bộ Tài nguyên và Môi trường"),
+        ("Nguyễn Hữu Tâm", "Giám đốc", "Sở Tài nguyên và Môi trường tỉnh Nghệ An"),  # after a dash
+        ("Đinh Quốc Bảo", "Viện trưởng", "Viện Khoa học Khí tượng Thủy văn và Biến đổi khí hậu"),
+    }
+    people = {f.person for f in s.facts}
+    assert not people & {"Vĩnh Phúc", "Hà Nam", "Thái Bình", "Bảo"}
+    assert s.organisation_roles == [{
+        "organisation": "Cục Biến đổi khí hậu", "title": "Khối trưởng", "of": "Khối Thi đua số V",
+        "date": "2022-10-03",
+        "sentence": "Cục Biến đổi khí hậu, đơn vị Khối trưởng năm 2022, chủ trì hội nghị.",
+        "organisation_iri": None, "of_iri": None}]
+
+
+def test_dates_given_and_effective_dates_ignored() -> None:
+    text = "Ông Lê Văn Hòa, Vụ trưởng Vụ Pháp chế, được bổ nhiệm kể từ ngày 01/02/2019."
+    assert read(text).facts[0].date is None  # an effective date is not the day of the text
+    import datetime as dt
+
+    assert read(text, date=dt.date(2019, 2, 11)).facts[0].date == "2019-02-11"
+    text = "Sáng 3/8, ông Lê Văn Hòa, Vụ trưởng Vụ Pháp chế, phát biểu."
+    assert read(text, date=dt.date(2024, 8, 12)).facts[0].date == "2024-08-03"
+
+
+def test_diacritic_variants_and_abbreviations(gazetteer: Gazetteer) -> None:
+    assert gazetteer.organisation("Bộ Tài nguyên và Môi trường").name == "Bộ Tài nguyên và Môi trường"
+    assert gazetteer.organisation("Bộ TN-MT").name == "Bộ Tài nguyên và Môi trường"
+    s = suggest("Hôm 5/5/2022, ông Phạm Văn Thuỷ, Phó Cục trưởng Cục Quản lý tài nguyên nước, phát biểu.",
+                gazetteer=gazetteer)
+    assert s.facts[0].organisation_iri == "https://w3id.org/tnmt-kg/org/cuc-quan-ly-tai-nguyen-nuoc"
+
+
+def test_resolution_links_only_when_context_agrees(gazetteer: Gazetteer) -> None:
+    s = suggest(SEED_KNOWN, gazetteer=gazetteer)
+    by_unit = {f.organisation: f for f in s.facts}
+    khanh = by_unit["Cục Viễn thám quốc gia"]
+    assert khanh.person_iri == "https://w3id.org/tnmt-kg/person/nguyen-quoc-khanh"
+    assert by_unit["Cục Quản lý tài nguyên nước"].person_id == "nguyen-minh-khuyen"
+    namesake = by_unit["Sở TN&MT Nam Định"]
+    assert namesake.person_iri is None and namesake.person_id == "nguyen-quoc-khanh-2"
+    assert any(w["kind"] == "namesake" and w["person"] == "Nguyễn Quốc Khánh" for w in s.warnings)
+
+
+def test_draft_builds(seed_only: Settings, gazetteer: Gazetteer, tmp_path: Path) -> None:
+    text = ("Sáng 2/6/2022, Cục Viễn thám quốc gia tổ chức hội nghị. Ông Trần Minh Phúc, "
+            "Phó Cục trưởng Cục Viễn thám quốc gia, chủ trì. Phó Giám đốc Sở TN&MT Hà Nam Đỗ Thị Mai dự.")
+    s = suggest(text, gazetteer=gazetteer)
+    sources = tmp_path / "sources"
+    shutil.copytree(Path(seed_only.sources_dir), sources)
+    folder = sources / "bao-2022-vien-tham"
+    folder.mkdir()
+    (folder / "article.txt").write_text(text, encoding="utf-8")
+    draft = facts_yaml(s, source_id="bao-2022-vien-tham")
+    data = yaml.safe_load(draft)
+    assert [m["role"] for m in data["memberships"]] == ["pho-cuc-truong", "pho-giam-doc"]
+    assert all(m["quote"] and str(m["attested"]) == "2022-06-02" for m in data["memberships"])
+    (folder / "facts.yaml").write_text(draft, encoding="utf-8")
+    settings = seed_only.replace(store=str(tmp_path / "store"), sources_dir=str(sources))
+    build(settings, validate=False)
+    with QueryService(settings) as service:
+        rows = service.select_rows("""PREFIX org: <http://www.w3.org/ns/org#>
+            PREFIX foaf: <http://xmlns.com/foaf/0.1/>
+            SELECT ?name ?org WHERE { ?m org:member/foaf:name ?name ; org:organization ?org }""")
+    got = {(r["name"].value, r["org"].value.rsplit("/", 1)[-1]) for r in rows}
+    assert ("Trần Minh Phúc", "cuc-vien-tham-quoc-gia") in got
+    assert ("Đỗ Thị Mai", "so-tn-mt-ha-nam") in got
+
+
+def test_cli_json_and_table(tmp_path: Path) -> None:
+    from kg.cli import main
+
+    article = tmp_path / "article.txt"
+    article.write_text(CONFERENCE, encoding="utf-8")
+    runner = CliRunner()
+    env = {"TNMT_KG_STORE": str(tmp_path / "no-store")}
+    result = runner.invoke(main, ["suggest", str(article), "--format", "json"], env=env)
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert set(data) == {"facts", "organisation_roles", "warnings"}
+    assert {"person", "title", "organisation", "organisation_iri", "date", "sentence", "confidence",
+            "reason"} <= set(data["facts"][0])
+    result = runner.invoke(main, ["suggest", "-", "--date", "2022-10-03"], input=CONFERENCE, env=env)
+    assert result.exit_code == 0 and "Võ Tuấn Minh" in result.stdout
+    result = runner.invoke(main, ["suggest", str(article), "--date", "3/10"], env=env)
+    assert result.exit_code == 2
+    result = runner.invoke(main, ["suggest", str(article), "--format", "yaml"], env=env)
+    assert yaml.safe_load(result.stdout)["source"]["id"] == "article" or "source" in result.stdout
+
+
+def test_scoring_rule() -> None:
+    assert normalise("Uỷ ban nhân dân TP. Hà Nội") == normalise("UBND thành phố Hà Nội")
+    assert normalise("Viện KH KTTV") == "viện khoa học khí tượng thủy văn"
+    assert normalise("ông Nguyễn Văn A", person=True) == "nguyễn văn a"
+    assert org_matches("Tổng cục Môi trường Bộ TN&MT", ["Tổng cục Môi trường"])
+    assert org_matches("Sở TN&MT Hà Nội", ["Sở TN&MT"])
+    assert not org_matches("Tổng cục Môi trường mới", ["Tổng cục Môi trường"])
+    gold = {"attested_date": "2020-01-02", "date_note": "", "facts": [
+        {"person": "Lê Văn Hòa", "title": "Vụ trưởng", "organisation": "Vụ Pháp chế",
+         "attested_date": "2020-01-02", "scope": "core", "sentence": "x"},
+        {"person": "Lê Văn Hòa", "title": "Bí thư", "organisation": "Đảng ủy", "attested_date": "2020-01-02",
+         "scope": "other", "sentence": "x"}]}
+    text = "Ngày 2/1/2020, ông Lê Văn Hòa, Vụ trưởng Vụ Pháp chế, Bí thư Đảng ủy Vụ, phát biểu."
+    score = score_file(read(text).facts, gold, text)
+    assert (score.tp, score.fp, score.fn) == (1, 0, 0)
+    assert (score.matched, score.dates_ok, score.evidence_ok) == (2, 2, 2)  # "other" facts too
+
+
+@pytest.mark.parametrize("module", ["text", "gazetteer", "titles", "mentions", "resolve", "evaluate"])
+def test_the_module_doctests(module: str) -> None:
+    import doctest
+    import importlib
+
+    failures, tried = doctest.testmod(importlib.import_module(f"kg.suggest.{module}"))
+    assert tried and not failures
