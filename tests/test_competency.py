@@ -58,8 +58,9 @@ BLOC_ROLE_IN_YEAR = """SELECT ?name WHERE {
     ("role", "year", "expected"),
     [
         ("Trưởng Khối", 2021, {"Cục Viễn thám quốc gia"}),
-        ("Trưởng Khối", 2022, {"Cục Quản lý tài nguyên nước"}),
-        ("Khối phó", 2022, {"Cục Đo đạc, Bản đồ và Thông tin địa lý Việt Nam"}),
+        # 2022: assigned by the rotation ("sẽ giữ"), not memberships held
+        ("Trưởng Khối", 2022, set()),
+        ("Khối phó", 2022, set()),
         ("Khối phó", 2021, set()),
     ],
 )

@@ -41,8 +41,11 @@ def test_rotation_year_by_year(bloc_timeline: gv.Timeline) -> None:
     assert bloc_timeline.years == [2021, 2022]
     by_year = {r["year"]: {role: [h["iri"] for h in hs] for role, hs in r["holders"].items()}
                for r in bloc_timeline.rotation}
-    assert by_year == {2021: {"Trưởng Khối": [CVT]},
-                       2022: {"Trưởng Khối": [QLTNN], "Khối phó": [DODAC]}}
+    assert by_year == {2021: {"Trưởng Khối": [CVT]}, 2022: {}}
+    # 2022: the rotation, stated on 20/12/2021, assigns the roles ("sẽ giữ"); not held roles
+    assert bloc_timeline.rotation[1]["assigned"] == [
+        "Khối phó: Cục Đo đạc, Bản đồ và Thông tin địa lý Việt Nam (2021-12-20)",
+        "Trưởng Khối: Cục Quản lý tài nguyên nước (2021-12-20)"]
 
 
 def test_attested_roles_are_marks_not_years(bloc_timeline: gv.Timeline) -> None:
@@ -56,7 +59,7 @@ def test_attested_roles_are_marks_not_years(bloc_timeline: gv.Timeline) -> None:
 
 
 def test_rows_put_heads_first(bloc_timeline: gv.Timeline) -> None:
-    assert [r.role_label for r in bloc_timeline.rows[:4]] == ["Trưởng Khối"] * 3 + ["Khối phó"]
+    assert [r.role_label for r in bloc_timeline.rows[:3]] == ["Trưởng Khối"] * 2 + ["Thành viên Khối"]
     assert [r.member for r in bloc_timeline.rows[:2]] == [CVT, KHANH]  # 2021 before 20/12/2021
 
 
@@ -98,12 +101,13 @@ def test_timeline_page_shows_the_rotation(client) -> None:  # noqa: ANN001
     head_cell = r'<tr data-year="(\d+)"><th>\d+</th>\s*<td data-role="Trưởng Khối">(.*?)</td>'
     cells = dict(re.findall(head_cell, html))
     assert "Cục Viễn thám quốc gia" in cells["2021"] and "Cục Quản lý" not in cells["2021"]
-    assert "Cục Quản lý tài nguyên nước" in cells["2022"] and "Viễn thám" not in cells["2022"]
-    deputy = re.search(r'<tr data-year="2022">.*?<td data-role="Khối phó">(.*?)</td>', html, re.S)
-    assert deputy and "Cục Đo đạc, Bản đồ và Thông tin địa lý Việt Nam" in deputy.group(1)
+    assert "Cục Quản lý" not in cells["2022"] and "Viễn thám" not in cells["2022"]
+    assigned = re.search(r'<tr data-year="2022">.*?<td class="small assigned">(.*?)</td>', html, re.S)
+    assert assigned and "Trưởng Khối: Cục Quản lý tài nguyên nước (2021-12-20)" in assigned.group(1)
+    assert "Khối phó: Cục Đo đạc, Bản đồ và Thông tin địa lý Việt Nam" in assigned.group(1)
     start = html.index('<svg class="timeline-svg"')
     first_svg = html[start:html.index("</svg>", start)]
-    assert first_svg.count('class="span-interval"') == 3  # the three yearly roles
+    assert first_svg.count('class="span-interval"') == 1  # the one yearly role held (2021)
     assert first_svg.count('class="span-attested"') == 7  # 6 member units and Khánh on 20/12/2021
     assert "/graph?org=khoi-thi-dua-so-iv&amp;year=2022" in html
     assert not re.search(r'(src|href)="(https?:)?//', html)
@@ -112,7 +116,8 @@ def test_timeline_page_shows_the_rotation(client) -> None:  # noqa: ANN001
 def test_timeline_json(client) -> None:  # noqa: ANN001
     data = client.get("/timeline.json?org=khoi-thi-dua-so-iv").get_json()
     assert data["org"] == BLOC and data["years"] == [2021, 2022]
-    assert data["rotation"][1]["holders"]["Trưởng Khối"][0]["label"] == "Cục Quản lý tài nguyên nước"
+    assert data["rotation"][1]["holders"] == {}
+    assert data["rotation"][1]["assigned"][1].startswith("Trưởng Khối: Cục Quản lý tài nguyên nước")
     assert client.get("/timeline.json").get_json()["org"] == BLOC
 
 
