@@ -120,6 +120,20 @@ def test_what_became_of_tong_cuc_moi_truong(store: Store) -> None:
     assert len(results) >= 2
 
 
+@pytest.mark.parametrize(("unit", "kinds"), [
+    ("tong-cuc-moi-truong", {"Split"}),
+    ("tong-cuc-quan-ly-dat-dai", {"Split"}),
+    ("tong-cuc-dia-chat-va-khoang-san-viet-nam", {"Split"}),
+    ("tong-cuc-bien-va-hai-dao-viet-nam", {"Replacement"}),
+])
+def test_what_each_tong_cuc_became_and_by_which_source(store: Store, unit: str, kinds: set[str]) -> None:
+    rows = named(store, "unit-changes", org=BASE + "org/" + unit)
+    became = [r for r in rows if r["direction"] == "became"]
+    assert {r["kind"] for r in became} == kinds
+    assert {r["date"] for r in became} == {"2022-11-01"}  # Nghị định 68/2022/NĐ-CP in force
+    assert all(r.get("url") and r["otherLabel"] for r in became)
+
+
 def test_disagreeing_sources_are_both_kept_and_marked(store: Store) -> None:
     rows = select(store, """SELECT ?a ?b WHERE { ?a tnmt:conflictsWith ?b }""")
     pairs = {(r["a"].rsplit("/", 1)[1], r["b"].rsplit("/", 1)[1]) for r in rows}
@@ -256,3 +270,65 @@ people:
                                                 "sources_dir": str(tmp_path / "sources")})
     with pytest.raises(QuoteNotFound, match="cite it with a locator"):
         build(settings)
+
+
+# --- people are not their names ------------------------------------------------------------
+
+CITED_SOURCE = """source:
+  id: {id}
+  kind: NewsArticle
+  title: A page we cite
+  publisher: {{name: Example, url: https://example.org}}
+  url: https://example.org/{id}
+  issued: 2020-01-01
+"""
+
+
+def _cited_sources(tmp_path: Path, files: dict[str, str]) -> Settings:
+    root = tmp_path / "sources"
+    for source_id, body in files.items():
+        (root / source_id).mkdir(parents=True)
+        (root / source_id / "facts.yaml").write_text(CITED_SOURCE.format(id=source_id) + body,
+                                                      encoding="utf-8")
+    return Settings.load(env={}, overrides={"store": str(tmp_path / "s"), "sources_dir": str(root)})
+
+
+def test_namesakes_with_their_own_ids_are_two_people(tmp_path: Path) -> None:
+    settings = _cited_sources(tmp_path, {
+        "a": "people:\n  - {id: nguyen-van-a, name: Nguyễn Văn A, cite: đoạn 1}\n",
+        "b": "people:\n  - {id: nguyen-van-a-2, name: Nguyễn Văn A, cite: đoạn 2}\n",
+    })
+    quads = dataset_quads(settings)
+    people = {q.subject.value for q in quads if q.predicate.value.endswith("#type")
+              and q.object.value == "http://xmlns.com/foaf/0.1/Person"}
+    assert people == {BASE + "person/nguyen-van-a", BASE + "person/nguyen-van-a-2"}
+
+
+def test_one_person_declared_twice_needs_the_same_explicit_id(tmp_path: Path) -> None:
+    from kg.errors import SourceError
+
+    same = _cited_sources(tmp_path / "same", {
+        "a": "people:\n  - {id: nguyen-van-a, name: Nguyễn Văn A, cite: đoạn 1}\n",
+        "b": "people:\n  - {id: nguyen-van-a, name: Nguyễn Văn A, cite: đoạn 2}\n",
+    })
+    assert any(q.subject.value == BASE + "person/nguyen-van-a" for q in dataset_quads(same))
+    implicit = _cited_sources(tmp_path / "implicit", {
+        "a": "people:\n  - {name: Nguyễn Văn A, cite: đoạn 1}\n",
+        "b": "people:\n  - {name: Nguyễn Văn A, cite: đoạn 2}\n",
+    })
+    with pytest.raises(SourceError, match="already declared .*give both declarations the same 'id:'"):
+        dataset_quads(implicit)
+
+
+def test_a_name_two_people_bear_must_be_referred_to_by_id(tmp_path: Path) -> None:
+    from kg.errors import SourceError
+
+    settings = _cited_sources(tmp_path, {
+        "a": "people:\n  - {id: nguyen-van-a, name: Nguyễn Văn A, cite: đoạn 1}\n"
+             "  - {id: nguyen-van-a-2, name: Nguyễn Văn A, cite: đoạn 1}\n"
+             "organisations:\n  - {name: Bộ X, kind: Ministry, cite: đoạn 1}\n"
+             "memberships:\n  - {member: Nguyễn Văn A, role: bo-truong, organization: Bộ X,"
+             " attested: 2020-01-01, cite: đoạn 1}\n",
+    })
+    with pytest.raises(SourceError, match=r"names several people \(nguyen-van-a, nguyen-van-a-2\)"):
+        dataset_quads(settings)

@@ -91,6 +91,8 @@ def _bloc_members(a: Answer) -> None:
 @case("facts-with-sources", source="another-source")
 @case("role-holders", role="vu-truong")  # Trương Văn Đạt is Phó Vụ trưởng phụ trách, no Vụ trưởng named
 @case("role-holders-on-date", date="2020-06-01")
+@case("unit-changes")  # the article tells of no change of structure (tests/test_history.py does)
+@case("unit-changes", org="khoi-thi-dua-so-iv")
 @case("label-search", text="Hồ Chí Minh")
 @case("entity-by-name", name="Nguyen Quoc Khanh")  # names match exactly, diacritics included
 def _nothing(a: Answer) -> None:

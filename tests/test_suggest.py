@@ -146,7 +146,7 @@ def test_draft_builds(seed_only: Settings, gazetteer: Gazetteer, tmp_path: Path)
     assert all(m["quote"] and str(m["attested"]) == "2022-06-02" for m in data["memberships"])
     (folder / "facts.yaml").write_text(draft, encoding="utf-8")
     settings = seed_only.replace(store=str(tmp_path / "store"), sources_dir=str(sources))
-    build(settings, validate=False)
+    build(settings)  # the reviewed draft conforms to the shapes
     with QueryService(settings) as service:
         rows = service.select_rows("""PREFIX org: <http://www.w3.org/ns/org#>
             PREFIX foaf: <http://xmlns.com/foaf/0.1/>

@@ -163,7 +163,7 @@ def seed_gazetteer() -> Gazetteer:
         shutil.copytree(SEED, sources / SEED.name)
         settings = Settings.load(env={}, overrides={"store": str(Path(tmp) / "store"),
                                                     "sources_dir": str(sources), "query_workers": 1})
-        build(settings, validate=False)
+        build(settings)
         with QueryService(settings) as service:
             return Gazetteer.from_service(service)
 
