@@ -11,15 +11,17 @@ triple for triple.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from pyoxigraph import BlankNode, Literal, NamedNode, Quad, RdfFormat, Store, parse
+from pyoxigraph import Literal, NamedNode, Quad, Store
 
 from . import store as kgstore
+from .activities import ActivityWriter
 from .config import Settings
-from .errors import QuoteNotFound, RdfSyntaxError, SourceError, ValidationFailed
+from .errors import QuoteNotFound, SourceError, ValidationFailed
 from .history import HistoryWriter, plan_tenures
+from .names import Entity, Names
+from .ontology_graph import ontology_quads, role_scheme
 from .rdfwriter import (
     GraphWriter,
     en,
@@ -30,16 +32,15 @@ from .rdfwriter import (
     vi,
     xsd_date,
 )
-from .sources import Event, Membership, SourceFacts, read_sources
+from .sources import Membership, SourceFacts, read_sources
+from .validate import to_rdflib, validate_quads
 from .vocab import (
     DCTERMS,
     FOAF,
-    ONTOLOGY_GRAPH,
     ORG,
     PROV,
     RDF,
     RDFS,
-    ROLE_SCHEME,
     SCHEMA,
     SKOS,
     TIME,
@@ -50,7 +51,8 @@ from .vocab import (
     source_graph,
 )
 
-__all__ = ["build", "dataset_quads", "load_files", "normalise_space", "slugify", "validate_quads"]
+__all__ = ["build", "dataset_quads", "load_files", "normalise_space", "slugify", "to_rdflib",
+           "validate_quads"]
 
 _GOVERNMENT = (ORG.FormalOrganization, SCHEMA.GovernmentOrganization)
 _UNIT = (ORG.OrganizationalUnit,)
@@ -74,7 +76,6 @@ ORGANISATION_CLASSES: dict[str, tuple[NamedNode, ...]] = {
     "CompetitionCluster": (TNMT.CompetitionCluster, ORG.OrganizationalCollaboration),
     "ProvincialDepartment": (TNMT.ProvincialDepartment,),
 }
-EVENT_CLASSES = {"Conference": (TNMT.Conference, SCHEMA.Event, PROV.Activity)}
 
 # Kinds of source document → the classes its node carries besides tnmt:SourceDocument.
 SOURCE_CLASSES: dict[str, tuple[NamedNode, ...]] = {
@@ -125,77 +126,10 @@ def check_organisation_declarations(all_facts: list[SourceFacts]) -> None:
                                       f"{theirs!r} in {known.where}", where=o.where)
 
 
-@dataclass
-class Entity:
-    iri: NamedNode
-    kind: str  # organisation, person, post, place, event, movement, change
-    where: str
-    explicit_id: bool = False
-    label: str = ""
-
-
-@dataclass
-class Names:
-    """Names, alternative names and person ids → entities, across all sources of one build.
-
-    A name of a unit, post, place … names one thing. People are different: namesakes exist,
-    so a person's name may name several people (told apart by their ``id``), and a reference
-    by that name is refused as ambiguous; a reference by id always works.
-    """
-
-    by_name: dict[str, list[Entity]] = field(default_factory=dict)
-    people: dict[str, Entity] = field(default_factory=dict)  # person id → entity
-    labels: dict[str, str] = field(default_factory=dict)  # IRI → Vietnamese name
-
-    def add(self, names: Iterable[str], entity: Entity) -> None:
-        names = list(names)
-        self.labels.setdefault(entity.iri.value, names[0])
-        for name in names:
-            known = self.by_name.setdefault(name, [])
-            if any(k.iri == entity.iri for k in known):
-                continue
-            if known and not (entity.kind == "person" and all(k.kind == "person" for k in known)):
-                raise SourceError(f"name {name!r} already names {known[0].iri.value} "
-                                  f"({known[0].where})", where=entity.where)
-            known.append(entity)
-
-    def add_person(self, names: list[str], person_id: str | None, where: str) -> None:
-        iri = entity_iri("person", person_id or slugify(names[0]))
-        known = self.people.get(tail(iri))
-        if known is not None and not (known.explicit_id and person_id):
-            raise SourceError(
-                f"person {iri.value} is already declared ({known.where}); if both are one person "
-                f"give both declarations the same 'id:', if namesakes give them different ids",
-                where=where)
-        entity = Entity(iri, "person", where, explicit_id=bool(person_id))
-        self.people.setdefault(tail(iri), entity)
-        self.add(names, entity)
-
-    def resolve(self, name: str, *, where: str, kinds: tuple[str, ...], what: str) -> NamedNode:
-        candidates = [e for e in self.by_name.get(name, []) if e.kind in kinds] or self.by_name.get(name, [])
-        if not candidates and "person" in kinds and name in self.people:
-            return self.people[name].iri
-        if not candidates:
-            raise SourceError(f"{what} {name!r} is not declared in this or another fact file",
-                              where=where)
-        if len(candidates) > 1:
-            ids = ", ".join(tail(e.iri) for e in candidates)
-            raise SourceError(f"{what} {name!r} names several people ({ids}); refer to one by id",
-                              where=where)
-        entity = candidates[0]
-        if entity.kind not in kinds:
-            raise SourceError(f"{what} {name!r} is a {entity.kind}, expected {' or '.join(kinds)}",
-                              where=where)
-        return entity.iri
-
-    def label(self, iri: NamedNode) -> str:
-        return self.labels.get(iri.value, tail(iri))
-
-
 # --- facts → quads ---------------------------------------------------------------------------
 
 
-class SourceBuilder(HistoryWriter):
+class SourceBuilder(HistoryWriter, ActivityWriter):
     """Turns one source's records into the quads of its named graph."""
 
     def __init__(self, facts: SourceFacts, names: Names, roles: dict[str, NamedNode],
@@ -455,173 +389,6 @@ class SourceBuilder(HistoryWriter):
     def role_label(self, slug: str) -> str:
         return self.role_labels.get(slug, slug)
 
-    # -- events, speeches, recognitions
-    def write_event(self, e: Event) -> None:
-        classes = EVENT_CLASSES.get(e.kind)
-        if classes is None:
-            raise SourceError(f"unknown event kind {e.kind!r}; known: {', '.join(EVENT_CLASSES)}",
-                              where=e.where)
-        s, w = self.ref(e.id, e.where, "event"), self.w
-        w.types(s, *classes)
-        w.labels(s, e.name, e.en)
-        w.add(s, SCHEMA.name, vi(e.name))
-        w.add(s, SCHEMA.startDate, xsd_date(e.date))
-        w.add(s, TIME.hasTime, self.w.instant(e.date))
-        self.inferred(e.inferred, e.where, f"{e.id}--date", s, SCHEMA.startDate, xsd_date(e.date))
-        if e.part_of_day:
-            w.add(s, TNMT.partOfDay, vi(e.part_of_day[0]))
-            w.add(s, TNMT.partOfDay, en(e.part_of_day[1]))
-        w.add(s, SCHEMA.location, self.ref(e.place, e.where, "place", what="place"))
-        if e.online:
-            w.add(s, SCHEMA.eventAttendanceMode, SCHEMA.OnlineEventAttendanceMode)
-        organiser = self.ref(e.organiser, e.where, "organisation", what="organiser")
-        chair = self.ref(e.chair, e.where, "person", what="chair")
-        w.add(s, SCHEMA.organizer, organiser)
-        w.add(s, TNMT.chair, chair)
-        self.association(s, e.id, organiser, "to-chuc-hoi-nghi", e.where, e)
-        self.association(s, e.id, chair, "chu-tri-hoi-nghi", e.where, e)
-        for name in e.attendees:
-            person = self.ref(name, e.where, "person", what="attendee")
-            w.add(s, SCHEMA.attendee, person)
-            self.association(s, e.id, person, "tham-du-hoi-nghi", e.where, e)
-        for name in e.participating_units:
-            w.add(s, TNMT.participatingUnit, self.ref(name, e.where, "organisation", what="unit"))
-        w.provenance(s, e)
-
-    def association(self, event: NamedNode, event_id: str, agent: NamedNode, role: str,
-                    where: str, record: Event) -> None:
-        node = entity_iri("association", f"{event_id}--{role}--{agent.value.rsplit('/', 1)[-1]}")
-        w = self.w
-        w.types(node, PROV.Association)
-        w.add(node, PROV.agent, agent)
-        w.add(node, PROV.hadRole, self.role(role, where))
-        w.add(node, RDFS.label, vi(self.role_label(role)))
-        w.add(event, PROV.qualifiedAssociation, node)
-        w.add(event, PROV.wasAssociatedWith, agent)
-        w.provenance(node, record)
-
-    def write_speech(self, sp) -> None:
-        speaker = self.ref(sp.speaker, sp.where, "person", what="speaker")
-        event = self.ref(sp.event, sp.where, "event", what="event")
-        n = sum(1 for other in self.facts.speeches[: self.facts.speeches.index(sp) + 1]
-                if other.speaker == sp.speaker and other.event == sp.event)
-        s, w = entity_iri("speech", f"{sp.event}--{slugify(sp.speaker)}--{n}"), self.w
-        w.types(s, TNMT.Speech, SCHEMA.Event, PROV.Activity)
-        w.add(s, RDFS.label, vi(f"Phát biểu của {sp.speaker}" + (f" ({n})" if n > 1 else "")))
-        w.add(s, RDFS.label, en(f"Speech by {sp.speaker}" + (f" ({n})" if n > 1 else "")))
-        w.add(s, TNMT.atEvent, event)
-        w.add(s, SCHEMA.superEvent, event)
-        w.add(event, SCHEMA.subEvent, s)
-        w.add(s, TNMT.speaker, speaker)
-        w.add(s, PROV.wasAssociatedWith, speaker)
-        if sp.on_behalf_of:
-            body = self.ref(sp.on_behalf_of, sp.where, "organisation", what="on_behalf_of")
-            w.add(s, TNMT.onBehalfOf, body)
-            self.inferred(sp.inferred, sp.where, f"{tail(s)}--on-behalf-of", s, TNMT.onBehalfOf, body)
-        w.add(s, TNMT.summary, vi(sp.vi))
-        w.add(s, TNMT.summary, en(sp.en))
-        w.provenance(s, sp)
-
-    def write_recognition(self, r) -> None:
-        membership, member, _org, slug = self.membership_iri(r.membership)
-        if membership not in self.membership_iris.values():
-            raise SourceError(f"the recognised membership {slug} is not among the memberships",
-                              where=r.where)
-        s, w = entity_iri("recognition", slug), self.w
-        w.types(s, TNMT.Recognition, SCHEMA.AssessAction, PROV.Activity)
-        w.add(s, RDFS.label, vi(r.vi))
-        w.add(s, RDFS.label, en(r.en))
-        w.add(s, SCHEMA.description, vi(r.vi))
-        agent = self.ref(r.by, r.where, "person", what="by")
-        w.add(s, SCHEMA.agent, agent)
-        w.add(s, PROV.wasAssociatedWith, agent)
-        if r.on_behalf_of:
-            body = self.ref(r.on_behalf_of, r.where, "organisation", what="on_behalf_of")
-            w.add(s, TNMT.onBehalfOf, body)
-            self.inferred(r.inferred, r.where, f"{slug}--on-behalf-of", s, TNMT.onBehalfOf, body)
-        w.add(s, TNMT.recognises, self.ref(r.recognises, r.where, "organisation", what="recognises"))
-        w.add(s, TNMT.forMembership, membership)
-        w.add(s, TNMT.atEvent, self.ref(r.event, r.where, "event", what="event"))
-        w.provenance(s, r)
-
-    # -- movements
-    def write_movement(self, m) -> None:
-        s, w = self.ref(m.name, m.where, "movement"), self.w
-        w.types(s, TNMT.EmulationMovement, PROV.Activity)
-        w.labels(s, m.name, m.en)
-        w.add(s, SCHEMA.name, vi(m.name))
-        if m.period:
-            w.add(s, TNMT.period, self.w.period_interval(*m.period))
-        for name in m.implemented_by:
-            w.add(s, TNMT.implementedBy, self.ref(name, m.where, "organisation", what="implemented_by"))
-        w.provenance(s, m)
-
-    def write_launch(self, launch, index: int) -> None:
-        s, w = entity_iri("launch", f"{self.facts.source.id}--{index}"), self.w
-        w.types(s, TNMT.MovementLaunch, PROV.Activity)
-        w.add(s, RDFS.label, vi("Phát động phong trào thi đua"))
-        w.add(s, RDFS.label, en("Launch of emulation movements"))
-        for name in launch.launchers:
-            w.add(s, PROV.wasAssociatedWith,
-                  self.ref(name, launch.where, "organisation", "post", "person", what="launcher"))
-        for name in launch.movements:
-            movement = self.ref(name, launch.where, "movement", what="movement")
-            w.add(s, TNMT.launchedMovement, movement)
-            w.add(movement, PROV.wasInformedBy, s)
-        w.provenance(s, launch)
-
-
-# --- ontology --------------------------------------------------------------------------------
-
-
-def ontology_quads(ontology_dir: Path) -> list[Quad]:
-    """Every ``*.ttl`` of the ontology folder except the shapes, in the ontology graph.
-
-    Blank nodes (OWL class expressions) get labels from their file and order of appearance,
-    so a rebuild gives the very same quads, not just an isomorphic graph.
-    """
-    quads: list[Quad] = []
-    for path in sorted(ontology_dir.glob("*.ttl")):
-        if path.name == "shapes.ttl":
-            continue
-        stable = _stable_blank_nodes(slugify(path.stem))
-
-        try:
-            with path.open("rb") as fh:
-                for t in parse(fh, RdfFormat.TURTLE, base_iri=path.resolve().as_uri()):
-                    quads.append(Quad(stable(t.subject), t.predicate, stable(t.object),
-                                      ONTOLOGY_GRAPH))
-        except SyntaxError as exc:
-            raise RdfSyntaxError(exc.msg, where=f"{path}:{exc.lineno}:{exc.offset}") from exc
-    return quads
-
-
-def _stable_blank_nodes(stem: str):  # noqa: ANN202
-    labels: dict[BlankNode, BlankNode] = {}
-
-    def stable(term):  # noqa: ANN001, ANN202
-        if isinstance(term, BlankNode):
-            return labels.setdefault(term, BlankNode(f"{stem}-{len(labels) + 1}"))
-        return term
-
-    return stable
-
-
-def role_scheme(quads: list[Quad]) -> tuple[dict[str, NamedNode], dict[str, str]]:
-    """Role slug → IRI, and slug → Vietnamese label, from the role scheme in the ontology."""
-    roles: dict[str, NamedNode] = {}
-    labels: dict[str, str] = {}
-    in_scheme = {q.subject for q in quads if q.predicate == SKOS.inScheme and q.object == ROLE_SCHEME}
-    for q in quads:
-        if q.subject in in_scheme and isinstance(q.subject, NamedNode):
-            slug = q.subject.value.rsplit("/", 1)[-1]
-            roles[slug] = q.subject
-            if (q.predicate == SKOS.prefLabel and isinstance(q.object, Literal)
-                    and q.object.language == "vi"):
-                labels[slug] = q.object.value
-    return roles, labels
-
-
 # --- the whole build -------------------------------------------------------------------------
 
 
@@ -647,31 +414,6 @@ def dataset_quads(settings: Settings) -> list[Quad]:
     for builder in builders:
         quads.extend(builder.quads())
     return sorted(set(quads), key=str)
-
-
-def validate_quads(quads: list[Quad], shapes_path: Path) -> tuple[bool, str]:
-    """SHACL-check the built graph (union of all graphs, no inference)."""
-    import pyshacl
-    import rdflib
-
-    data = rdflib.Graph()
-    for q in quads:
-        data.add((to_rdflib(q.subject, rdflib), to_rdflib(q.predicate, rdflib),
-                  to_rdflib(q.object, rdflib)))
-    shapes = rdflib.Graph().parse(shapes_path, format="turtle")
-    conforms, _graph, text = pyshacl.validate(data, shacl_graph=shapes, inference="none",
-                                              advanced=True)
-    return bool(conforms), text
-
-
-def to_rdflib(term, rdflib):  # noqa: ANN001 - rdflib passed in to keep its import lazy
-    if isinstance(term, NamedNode):
-        return rdflib.URIRef(term.value)
-    if isinstance(term, Literal):
-        if term.language:
-            return rdflib.Literal(term.value, lang=term.language)
-        return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
-    return rdflib.BNode(str(term))
 
 
 def build(settings: Settings, *, validate: bool = True) -> kgstore.BuildInfo:
