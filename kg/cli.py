@@ -1,4 +1,4 @@
-"""The ``tnmt-kg`` command line: build, load, query, queries, export, validate, stats, serve.
+"""The ``tnmt-kg`` command line: build, load, query, queries, export, validate, stats, coverage, serve.
 
 Exit codes: 0 success, 1 the graph does not conform / internal failure, 2 bad input (a bad file,
 an unknown format, a missing store), 3 a query timed out. Errors become one readable message
@@ -271,6 +271,43 @@ def stats(ctx: click.Context, store: str | None, as_json: bool) -> None:
     click.echo("entities by class:")
     for c, n in s["classes"].items():
         click.echo(f"  {n:>9}  {c}")
+
+
+@main.command()
+@store_option
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
+              help="Readable tables, or JSON.")
+@click.pass_context
+@reports_errors
+def coverage(ctx: click.Context, store: str | None, fmt: str) -> None:
+    """What the graph covers: each source's contribution; per year, the units, their known heads, the gaps."""
+    import json
+
+    from . import store as kgstore
+    from .coverage import CONTRIBUTION_KINDS
+    from .coverage import coverage as compute
+
+    settings = _settings(ctx, store=store)
+    report = compute(kgstore.open_read_only(settings.store))
+    if fmt == "json":
+        click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+        return
+    kinds = list(dict.fromkeys(name for name, _ in CONTRIBUTION_KINDS))
+    click.echo(f"sources ({len(report.sources)}):")
+    click.echo("  " + "  ".join(["issued    ", "kind        ", *kinds, "id"]))
+    for s in report.sources:
+        counts = [str(s.counts.get(k, 0)).rjust(len(k)) for k in kinds]
+        click.echo("  " + "  ".join([(s.issued or "?").ljust(10), s.kind.ljust(12), *counts, s.id]))
+    for year in report.years:
+        ministers = ", ".join(f"{h.name} ({h.when})" for h in year.ministers) or "none known"
+        click.echo(f"\n{year.year}: minister {ministers}")
+        for entry in year.with_head:
+            heads = "; ".join(f"{h.name}, {h.role_label} ({h.when})" for h in entry.heads)
+            click.echo(f"  {entry.unit.label}: {heads}")
+        if year.no_head:
+            click.echo("  no head known: " + ", ".join(u.unit.label for u in year.no_head))
+        if year.dates_unknown:
+            click.echo("  dates unknown: " + ", ".join(u.unit.label for u in year.dates_unknown))
 
 
 @main.command(name="settings")

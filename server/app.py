@@ -42,9 +42,23 @@ def create_app(settings: Settings | None = None, test_config: dict[str, Any] | N
 
 
 def _register_blueprints(app: Flask) -> None:
-    from .views import api, entities, exports, graph, home, queries, search, sparql, suggest, timeline, vendor
+    from .views import (
+        api,
+        coverage,
+        entities,
+        exports,
+        graph,
+        home,
+        queries,
+        search,
+        sparql,
+        suggest,
+        timeline,
+        vendor,
+    )
 
-    for module in (home, sparql, entities, search, exports, api, queries, graph, timeline, vendor, suggest):
+    for module in (home, sparql, entities, search, exports, api, queries, graph, timeline, vendor, suggest,
+                   coverage):
         app.register_blueprint(module.bp)
 
 

@@ -127,3 +127,12 @@ def timeline_filter_url(**filters: str | int | None) -> str:
     """The timeline with any of its filters (``org``, ``person``, ``role``, ``year``): slugs or IRIs."""
     params = {k: v for k, v in filters.items() if v not in (None, "")}
     return "/timeline" + ("?" + urlencode(params) if params else "")
+
+
+def coverage_url() -> str:
+    return "/coverage"
+
+
+def structure_url(date: str | None = None, since: str | None = None) -> str:
+    params = {k: v for k, v in (("date", date), ("since", since)) if v}
+    return "/structure" + ("?" + urlencode(params) if params else "")

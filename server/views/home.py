@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template
 
+from kg.coverage import holdings
 from kg.stats import class_counts
 
 from ..services import get_kg
@@ -15,4 +16,6 @@ bp = Blueprint("home", __name__)
 def index() -> str:
     """Counts by type and links to everything else."""
     kg = get_kg()
-    return render_template("home.html", counts=class_counts(kg.store()), build=kg.build_info())
+    store = kg.store()
+    return render_template("home.html", counts=class_counts(store), holdings=holdings(store),
+                           build=kg.build_info())

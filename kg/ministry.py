@@ -1,0 +1,374 @@
+"""The ministry over time as read models: its units with their days, the holders of their heads'
+roles, the changes of its structure, and its tree of units on a day with what changed since.
+
+Everything is read with a few SPARQL SELECTs over the union of the store's graphs (DISTINCT: an
+entity declared by several sources has its triples in several named graphs), and the days are
+compared here, in Python, on ISO dates: Virtuoso 7 drops rows on ``xsd:date`` range filters in
+joins, and the sets involved (the ministry's units and their heads) are small.
+
+The rules for time are those of ``docs/model.md`` ("Time", "The ministry over time"):
+
+* a unit exists on day D when no source says it was founded after D (``schema:foundingDate``)
+  or dissolved on or before D (``schema:dissolutionDate``), as ``queries/units-on-date.rq``; a
+  unit with neither date is listed apart, as "dates unknown";
+* a head holds the role on D when ``beginning ≤ D ≤ end`` (both days held; an unknown end leaves
+  the term open, as ``queries/minister-on-date.rq``), when a source attests the role on D
+  (``time:inside``), or, for a term whose only known day is its end, on that day alone: nothing
+  is assumed about the days a source does not speak of, so a gap stays a gap.
+
+>>> parse_day("2022-11-01", where="date")
+datetime.date(2022, 11, 1)
+>>> Holder("p", "A", "r", "Cục trưởng", "m", attested=dt.date(2020, 5, 9)).held_in(2020)
+True
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from pyoxigraph import Store
+
+from .errors import BadInput
+from .vocab import BASE, PREFIXES
+
+MINISTRY = BASE + "org/bo-tai-nguyen-va-moi-truong"
+#: The roles of the head of a unit, and their acting / in-charge variants (ontology/roles*.ttl).
+HEAD_ROLES = tuple(BASE + "role/" + r for r in (
+    "cuc-truong", "quyen-cuc-truong", "pho-cuc-truong-phu-trach",
+    "tong-cuc-truong", "quyen-tong-cuc-truong", "pho-tong-cuc-truong-phu-trach",
+    "vu-truong", "pho-vu-truong-phu-trach", "chanh-van-phong", "chanh-thanh-tra",
+    "vien-truong", "pho-vien-truong-phu-trach", "giam-doc", "tong-bien-tap"))
+MINISTER_ROLES = (BASE + "role/bo-truong", BASE + "role/quyen-bo-truong")
+
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def parse_day(value: str | dt.date | None, *, where: str) -> dt.date:
+    """A day given as ``YYYY-MM-DD``; :class:`BadInput` naming ``where`` otherwise."""
+    if isinstance(value, dt.date):
+        return value
+    text = (value or "").strip()
+    try:
+        if _DAY.fullmatch(text):
+            return dt.date.fromisoformat(text)
+    except ValueError:
+        pass
+    raise BadInput(f"{where} must be a day written YYYY-MM-DD, not {text!r}", where=where)
+
+
+def _day(text: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text[:10]) if text else None
+    except ValueError:
+        return None
+
+
+def sort_key(label: str) -> str:
+    """Vietnamese labels in alphabetical order, diacritics aside (Đ with D)."""
+    plain = unicodedata.normalize("NFKD", label.replace("Đ", "D").replace("đ", "d"))
+    return "".join(c for c in plain if not unicodedata.combining(c)).casefold()
+
+
+def select(store: Store, query: str) -> list[dict[str, str]]:
+    result = store.query(query, prefixes=PREFIXES, use_default_graph_as_union=True)
+    names = [v.value for v in result.variables]
+    return [{n: row[n].value for n in names if row[n] is not None} for row in result]
+
+
+def _values(var: str, iris: Iterable[str]) -> str:
+    return f"VALUES ?{var} {{ {' '.join(f'<{i}>' for i in iris)} }}"
+
+
+def local_name(iri: str) -> str:
+    return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+
+
+# --------------------------------------------------------------------------- units and heads
+
+
+@dataclass(frozen=True)
+class Holder:
+    """Who held a head's (or the minister's) role, and the days the sources give for it."""
+
+    person: str
+    name: str
+    role: str
+    role_label: str
+    membership: str
+    begin: dt.date | None = None
+    end: dt.date | None = None
+    attested: dt.date | None = None
+
+    def held_on(self, day: dt.date) -> bool:
+        if self.attested is not None:
+            return self.attested == day
+        if self.begin is not None:
+            return self.begin <= day and (self.end is None or day <= self.end)
+        return self.end == day
+
+    def held_in(self, year: int) -> bool:
+        if self.attested is not None:
+            return self.attested.year == year
+        if self.begin is not None:
+            return self.begin.year <= year and (self.end is None or year <= self.end.year)
+        return self.end is not None and self.end.year == year
+
+    @property
+    def when(self) -> str:
+        """The days as the sources give them, never a period they do not state."""
+        if self.attested:
+            return f"attested {self.attested.isoformat()}"
+        if self.begin and self.end:
+            return f"{self.begin.isoformat()} – {self.end.isoformat()}"
+        if self.begin:
+            return f"from {self.begin.isoformat()} (end not known)"
+        return f"until {self.end.isoformat()} (beginning not known)" if self.end else "dates not known"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"person": self.person, "name": self.name, "role": self.role, "role_label": self.role_label,
+                "membership": self.membership, "when": self.when,
+                **{k: getattr(self, k).isoformat() if getattr(self, k) else None
+                   for k in ("begin", "end", "attested")}}
+
+
+@dataclass
+class Unit:
+    """An organisation under the ministry, with the days its sources give."""
+
+    iri: str
+    label: str
+    parents: set[str] = field(default_factory=set)
+    founded: dt.date | None = None
+    dissolved: dt.date | None = None
+    operated_until: dt.date | None = None
+    heads: list[Holder] = field(default_factory=list)
+
+    @property
+    def dates_known(self) -> bool:
+        return self.founded is not None or self.dissolved is not None
+
+    def exists_on(self, day: dt.date) -> bool:
+        """The rule of ``queries/units-on-date.rq``."""
+        return ((self.founded is None or self.founded <= day)
+                and (self.dissolved is None or day < self.dissolved))
+
+    def exists_in(self, year: int) -> bool:
+        return (self.founded is None or self.founded <= dt.date(year, 12, 31)) and (
+            self.dissolved is None or dt.date(year, 1, 1) < self.dissolved)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"iri": self.iri, "label": self.label, "dates_known": self.dates_known,
+                **{k: getattr(self, k).isoformat() if getattr(self, k) else None
+                   for k in ("founded", "dissolved", "operated_until")}}
+
+
+def units(store: Store) -> dict[str, Unit]:
+    """The ministry and every organisation under it (``org:subOrganizationOf``, at any depth),
+    each with its days and the holders of its head's role (the minister's for the ministry)."""
+    found: dict[str, Unit] = {}
+    for r in select(store, f"""
+            SELECT DISTINCT ?unit ?parent ?label ?founded ?dissolved ?operated WHERE {{
+              {{ BIND(<{MINISTRY}> AS ?unit) }} UNION
+              {{ ?unit org:subOrganizationOf ?parent . ?parent org:subOrganizationOf* <{MINISTRY}> }}
+              OPTIONAL {{ ?unit rdfs:label ?label FILTER(lang(?label) = "vi") }}
+              OPTIONAL {{ ?unit schema:foundingDate ?founded }}
+              OPTIONAL {{ ?unit schema:dissolutionDate ?dissolved }}
+              OPTIONAL {{ ?unit tnmt:operatedUntil ?operated }}
+            }}"""):
+        unit = found.setdefault(r["unit"], Unit(r["unit"], r.get("label") or local_name(r["unit"])))
+        if "parent" in r:
+            unit.parents.add(r["parent"])
+        # Where sources disagree, the unit exists on any day one of them allows (as the query).
+        founded, dissolved, operated = (_day(r.get(k)) for k in ("founded", "dissolved", "operated"))
+        if founded and (unit.founded is None or founded < unit.founded):
+            unit.founded = founded
+        if dissolved and (unit.dissolved is None or dissolved > unit.dissolved):
+            unit.dissolved = dissolved
+        if operated and (unit.operated_until is None or operated > unit.operated_until):
+            unit.operated_until = operated
+    for r in select(store, f"""
+            SELECT DISTINCT ?m ?org ?role ?roleLabel ?person ?name ?foafName ?begin ?end ?inside WHERE {{
+              {_values("role", HEAD_ROLES + MINISTER_ROLES)}
+              ?m org:role ?role ; org:organization ?org ; org:member ?person ; org:memberDuring ?i .
+              ?org org:subOrganizationOf* <{MINISTRY}> .
+              OPTIONAL {{ ?i time:hasBeginning/time:inXSDDate ?begin }}
+              OPTIONAL {{ ?i time:hasEnd/time:inXSDDate ?end }}
+              OPTIONAL {{ ?i time:inside/time:inXSDDate ?inside }}
+              OPTIONAL {{ ?person rdfs:label ?name FILTER(lang(?name) = "vi") }}
+              OPTIONAL {{ ?person foaf:name ?foafName }}
+              OPTIONAL {{ ?role skos:prefLabel ?roleLabel FILTER(lang(?roleLabel) = "vi") }}
+            }}"""):
+        unit = found.get(r["org"])
+        is_minister = r["role"] in MINISTER_ROLES
+        if unit is None or is_minister != (unit.iri == MINISTRY):
+            continue
+        holder = Holder(r["person"], r.get("name") or r.get("foafName") or local_name(r["person"]), r["role"],
+                        r.get("roleLabel") or local_name(r["role"]), r["m"], _day(r.get("begin")),
+                        _day(r.get("end")), _day(r.get("inside")))
+        if holder not in unit.heads:
+            unit.heads.append(holder)
+    for unit in found.values():
+        unit.heads.sort(key=lambda h: (h.begin or h.attested or h.end or dt.date.max, sort_key(h.name)))
+    return found
+
+
+def distinct_holders(holders: Iterable[Holder]) -> list[Holder]:
+    """One holder per person and role: a term before the days a source merely attests."""
+    chosen: dict[tuple[str, str], Holder] = {}
+    for h in sorted(holders, key=lambda h: h.attested is not None):
+        chosen.setdefault((h.person, h.role), h)
+    return sorted(chosen.values(), key=lambda h: (h.begin or h.attested or h.end or dt.date.max,
+                                                  sort_key(h.name)))
+
+
+def children_of(all_units: dict[str, Unit], parent: str) -> list[Unit]:
+    return sorted((u for u in all_units.values() if parent in u.parents), key=lambda u: sort_key(u.label))
+
+
+# --------------------------------------------------------------------------- the ministry on a day
+
+
+@dataclass
+class UnitNode:
+    unit: Unit
+    heads: list[Holder]
+    children: list[UnitNode]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**self.unit.to_dict(), "heads": [h.to_dict() for h in self.heads],
+                "units": [c.to_dict() for c in self.children]}
+
+
+@dataclass
+class ChangeSource:
+    iri: str
+    title: str
+    url: str = ""
+    identifier: str = ""
+
+
+@dataclass
+class Change:
+    """An ``org:ChangeEvent`` of the ministry's structure, with the sources that state it."""
+
+    iri: str
+    kind: str
+    date: dt.date
+    original: list[tuple[str, str]] = field(default_factory=list)   # (iri, label)
+    resulting: list[tuple[str, str]] = field(default_factory=list)
+    conflicts_with: list[str] = field(default_factory=list)
+    sources: list[ChangeSource] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"iri": self.iri, "kind": self.kind, "date": self.date.isoformat(),
+                "original": [{"iri": i, "label": la} for i, la in self.original],
+                "resulting": [{"iri": i, "label": la} for i, la in self.resulting],
+                "conflicts_with": self.conflicts_with, "sources": [asdict(s) for s in self.sources]}
+
+
+@dataclass
+class Structure:
+    """The ministry on a day: its minister(s), its tree of units with their heads, and what
+    changed since an earlier day."""
+
+    date: dt.date
+    ministry: UnitNode
+    exists: bool
+    since: dt.date | None = None
+    changes: list[Change] = field(default_factory=list)
+    founded: list[Unit] = field(default_factory=list)
+    ended: list[Unit] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"date": self.date.isoformat(), "since": self.since.isoformat() if self.since else None,
+                "ministry_exists": self.exists, "ministry": self.ministry.to_dict(),
+                "changes": [c.to_dict() for c in self.changes],
+                "founded": [u.to_dict() for u in self.founded], "ended": [u.to_dict() for u in self.ended]}
+
+
+def default_day(store: Store) -> dt.date:
+    """The ministry's last day when a source gives its end, else today."""
+    ministry = units(store).get(MINISTRY)
+    if ministry and ministry.dissolved:
+        return ministry.dissolved - dt.timedelta(days=1)
+    return dt.date.today()
+
+
+def structure(store: Store, date: dt.date | str, since: dt.date | str | None = None) -> Structure:
+    """The tree of units under the ministry on ``date`` (the rule of ``units-on-date``), each with
+    its head(s) that day; with ``since``, the changes of structure dated in (since, date].
+
+    :raises BadInput: a day not written ``YYYY-MM-DD``, or ``since`` after ``date``.
+    """
+    day = parse_day(date, where="date")
+    earlier = parse_day(since, where="since") if since not in (None, "") else None
+    if earlier is not None and earlier > day:
+        raise BadInput(f"since ({earlier.isoformat()}) must not be after date ({day.isoformat()})",
+                       where="since")
+    all_units = units(store)
+    ministry = all_units.get(MINISTRY) or Unit(MINISTRY, "Bộ Tài nguyên và Môi trường")
+
+    def node(unit: Unit, seen: frozenset[str]) -> UnitNode:
+        children = [node(c, seen | {c.iri}) for c in children_of(all_units, unit.iri)
+                    if c.exists_on(day) and c.iri not in seen]
+        return UnitNode(unit, distinct_holders(h for h in unit.heads if h.held_on(day)), children)
+
+    result = Structure(day, node(ministry, frozenset({MINISTRY})), ministry.exists_on(day), earlier)
+    if earlier is not None:
+        result.changes = [c for c in changes(store) if earlier < c.date <= day]
+        under = [u for u in all_units.values() if u.iri != MINISTRY]
+        result.founded = sorted((u for u in under if u.founded and earlier < u.founded <= day),
+                                key=lambda u: (u.founded, sort_key(u.label)))
+        result.ended = sorted((u for u in under + [ministry] if u.dissolved and earlier < u.dissolved <= day),
+                              key=lambda u: (u.dissolved, sort_key(u.label)))
+    return result
+
+
+def changes(store: Store) -> list[Change]:
+    """Every change of structure with the ministry or one of its units on either side."""
+    found: dict[str, Change] = {}
+    sides: dict[str, dict[str, dict[str, str]]] = defaultdict(lambda: {"original": {}, "resulting": {}})
+    for r in select(store, f"""
+            SELECT DISTINCT ?change ?class ?date ?side ?org ?label WHERE {{
+              ?change a org:ChangeEvent ; dcterms:date ?date ; a ?class .
+              FILTER(STRSTARTS(STR(?class), STR(tnmt:)))
+              {{ ?change org:originalOrganization ?org BIND("original" AS ?side) }} UNION
+              {{ ?change org:resultingOrganization ?org BIND("resulting" AS ?side) }}
+              FILTER EXISTS {{ ?change org:originalOrganization|org:resultingOrganization ?o .
+                               ?o org:subOrganizationOf* <{MINISTRY}> }}
+              OPTIONAL {{ ?org rdfs:label ?label FILTER(lang(?label) = "vi") }}
+            }}"""):
+        day = _day(r["date"])
+        if day is None:
+            continue
+        found.setdefault(r["change"], Change(r["change"], local_name(r["class"]), day))
+        sides[r["change"]][r["side"]][r["org"]] = r.get("label") or local_name(r["org"])
+    if not found:
+        return []
+    iris = sorted(found)
+    for r in select(store, f"""
+            SELECT DISTINCT ?change ?source ?title ?url ?identifier WHERE {{
+              {_values("change", iris)}
+              ?change dcterms:source ?source .
+              OPTIONAL {{ ?source dcterms:title ?title }}
+              OPTIONAL {{ ?source schema:url ?url }}
+              OPTIONAL {{ ?source dcterms:identifier ?identifier }}
+            }} ORDER BY ?source"""):
+        change = found[r["change"]]
+        if all(s.iri != r["source"] for s in change.sources):
+            change.sources.append(ChangeSource(r["source"], r.get("title", ""), r.get("url", ""),
+                                               r.get("identifier", "")))
+    for r in select(store, f"""SELECT DISTINCT ?change ?other WHERE {{
+              {_values("change", iris)} ?change tnmt:conflictsWith ?other }} ORDER BY ?other"""):
+        found[r["change"]].conflicts_with.append(r["other"])
+    for iri, change in found.items():
+        for side in ("original", "resulting"):
+            orgs = sorted(sides[iri][side].items(), key=lambda item: sort_key(item[1]))
+            setattr(change, side, orgs)
+    return sorted(found.values(), key=lambda c: (c.date, c.iri))
