@@ -8,7 +8,7 @@ WORKERS ?= 2
 STORE   ?= var/store
 export TNMT_KG_STORE := $(abspath $(STORE))
 
-.PHONY: help install build serve dev test test-fast lint bench browser services clean eval-suggest
+.PHONY: help install build serve dev test test-fast lint bench browser services virtuoso clean eval-suggest
 
 help:
 	@echo "make serve   set up, build the graph, serve on http://$(HOST):$(PORT) (gunicorn)"
@@ -54,6 +54,11 @@ services:
 	  echo "installing Debian's virtuoso-opensource-7-bin for the remote-backend tests"; \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq virtuoso-opensource-7-bin >/dev/null) \
 	  || (sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive sudo apt-get install -y -qq virtuoso-opensource-7-bin >/dev/null); }
+
+# Debian's Virtuoso on 127.0.0.1 for `tnmt-kg push` and `serve --endpoint` (README "Scaling out");
+# its database in var/virtuoso; `scripts/virtuoso.sh stop` stops it.
+virtuoso: services
+	scripts/virtuoso.sh start
 
 test: install browser services
 	$(BIN)/ruff check kg server tests

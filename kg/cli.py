@@ -356,6 +356,61 @@ def serve(ctx: click.Context, store: str | None, host: str | None, port: int | N
 
 @main.command()
 @store_option
+@click.option("--endpoint", required=True,
+              help="The engine's SPARQL endpoint, for queries and (unless --update-endpoint) updates; "
+                   "Virtuoso: http://127.0.0.1:8890/sparql-auth.")
+@click.option("--update-endpoint", default=None,
+              help="A separate SPARQL Update endpoint, if the engine has one.")
+@click.option("--graph-store", default=None,
+              help="The engine's Graph Store Protocol endpoint, to upload by PUT/POST instead of "
+                   "INSERT DATA; Virtuoso: http://127.0.0.1:8890/sparql-graph-crud-auth.")
+@click.option("--user", default=None, help="User for HTTP Digest or Basic authentication.")
+@click.option("--password", default=None, envvar="TNMT_KG_PUSH_PASSWORD",
+              help="Its password (or TNMT_KG_PUSH_PASSWORD; asked for when --user is given without it).")
+@click.option("--batch-size", type=click.IntRange(min=1), default=None,
+              help="Triples per request (default 50000).")
+@click.option("--timeout", type=float, default=300.0, show_default=True,
+              help="Seconds to wait for each request.")
+@click.pass_context
+@reports_errors
+def push(ctx: click.Context, store: str | None, endpoint: str, update_endpoint: str | None,
+         graph_store: str | None, user: str | None, password: str | None, batch_size: int | None,
+         timeout: float) -> None:
+    """Upload every named graph of the store to a SPARQL engine (replaces the project's graphs there)."""
+    from .push import DEFAULT_BATCH_SIZE, Engine, Progress
+    from .push import push as run_push
+
+    settings = _settings(ctx, store=store)
+    if user is not None and password is None:
+        password = click.prompt(f"password for {user}", hide_input=True, err=True)
+    engine = Engine(endpoint=endpoint, update_endpoint=update_endpoint, graph_store=graph_store,
+                    user=user, password=password, timeout=timeout)
+    tty = sys.stderr.isatty()
+    shown = {"graph": 0}
+
+    def show(p: Progress) -> None:
+        """One line per graph on stderr; on a terminal, one line redrawn with every batch."""
+        if p.phase == "upload":
+            line = (f"[{p.graph_index}/{p.graphs} graphs, {p.triples_done}/{p.triples_total} triples] "
+                    f"{p.graph}")
+        else:
+            line = f"{p.phase}: {p.triples_done}/{p.triples_total} triples"
+        if tty:
+            click.echo("\r\033[K" + line[:150], nl=p.phase == "done", err=True)
+        elif p.phase != "upload" or p.graph_index != shown["graph"]:
+            shown["graph"] = p.graph_index
+            click.echo(line, err=True)
+
+    report = run_push(settings.store, engine, batch_size=batch_size or DEFAULT_BATCH_SIZE, progress=show)
+    method = "Graph Store Protocol" if report.method == "gsp" else "SPARQL Update"
+    click.echo(f"pushed {sum(report.graphs.values())} triples in {len(report.graphs)} graphs to "
+               f"{endpoint} ({method}, {report.seconds:.1f} s)")
+    for graph in report.dropped:
+        click.echo(f"dropped <{graph}>: no longer in the store")
+
+
+@main.command()
+@store_option
 @click.argument("file", type=click.Path(allow_dash=True, dir_okay=False, path_type=str))
 @click.option("--date", "day", default=None,
               help="The article's date (YYYY-MM-DD), when the text gives none.")
