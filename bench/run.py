@@ -39,8 +39,9 @@ from typing import Any
 import pyoxigraph
 from pyoxigraph import Store
 
-from kg import analytics
+from kg import analytics, graphvis
 from kg import graphview as gv
+from kg import timeline as timeline_mod
 from kg.build import build, load_files
 from kg.config import PROJECT_ROOT, Settings
 from kg.vocab import sparql_prefixes
@@ -131,7 +132,7 @@ def graph_case(store: Store, filters: dict[str, Any], max_nodes: int) -> Callabl
 
     def run() -> tuple[int, int, int]:
         view = gv.graph_view(store, parsed, max_nodes=max_nodes)
-        gv.to_vis(view)
+        graphvis.to_vis(view)
         return len(view.nodes), len(view.edges), view.left_out.nodes
 
     return run
@@ -139,7 +140,7 @@ def graph_case(store: Store, filters: dict[str, Any], max_nodes: int) -> Callabl
 
 def timeline_case(store: Store) -> Callable[[], Any]:
     def run() -> tuple[int, int]:
-        tl = gv.timeline(store, gv.default_timeline_org(store) or "")
+        tl = timeline_mod.timeline(store, timeline_mod.default_timeline_org(store) or "")
         return len(tl.rows), len(tl.unit_rows)
 
     return run

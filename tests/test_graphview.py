@@ -27,6 +27,7 @@ from conftest import TEST_ENV
 from pyoxigraph import RdfFormat, Store, parse
 
 from kg import graphview as gv
+from kg import graphvis
 from kg.build import build, load_files
 from kg.errors import BadInput, NotFound
 from kg.vocab import BASE
@@ -158,7 +159,7 @@ def test_attested_and_interval_memberships_are_told_apart(seed_store: Store) -> 
     assert khanh_head.when() == "20/12/2021" and khanh_head.style == "membership"
     cvt_head = next(e for e in head_edges(v) if e.source == CVT)
     assert cvt_head.when() == "2021" and cvt_head.style == "bloc-membership"
-    vis = gv.to_vis(v)
+    vis = graphvis.to_vis(v)
     by_fact = {e["fact"]: e for e in vis["edges"] if e.get("fact")}
     assert by_fact[khanh_head.fact]["dashes"] is True and by_fact[cvt_head.fact]["dashes"] is False
     assert by_fact[cvt_head.fact]["width"] > by_fact[khanh_head.fact]["width"]
@@ -177,7 +178,7 @@ def test_edges_carry_their_quote(seed_store: Store) -> None:
 
 def test_tooltips_are_plain_text_with_role_date_and_quote(seed_store: Store) -> None:
     v = view(seed_store, org="khoi-thi-dua-so-iv", year=2021)
-    vis = gv.to_vis(v)
+    vis = graphvis.to_vis(v)
     khanh = next(n for n in vis["nodes"] if n["id"] == KHANH)
     assert "Trưởng Khối — Khối Thi đua số IV (attested on 2021-12-20)" in khanh["title"]
     head = next(e for e in vis["edges"] if e.get("role") == TRUONG_KHOI and e["timing"] == "interval")
@@ -186,7 +187,7 @@ def test_tooltips_are_plain_text_with_role_date_and_quote(seed_store: Store) -> 
 
 
 def test_vis_payload_is_made_with_pyvis(seed_store: Store) -> None:
-    vis = gv.to_vis(view(seed_store, org="khoi-thi-dua-so-iv"))
+    vis = graphvis.to_vis(view(seed_store, org="khoi-thi-dua-so-iv"))
     assert vis["options"]["physics"]["solver"] == "forceAtlas2Based"
     assert vis["options"]["physics"]["stabilization"]["enabled"] is True
     assert {n["shape"] for n in vis["nodes"]} >= {"diamond", "hexagon", "square", "dot", "star", "triangle"}

@@ -17,6 +17,7 @@ import pytest
 from pyoxigraph import Store
 
 from kg import graphview as gv
+from kg import timeline as timeline_mod
 from kg.errors import NotFound
 from kg.vocab import BASE
 from server.views.timeline import layout
@@ -29,15 +30,15 @@ KHANH = BASE + "person/nguyen-quoc-khanh"
 
 
 @pytest.fixture(scope="module")
-def bloc_timeline(seed_store: Store) -> gv.Timeline:
-    return gv.timeline(seed_store, BLOC)
+def bloc_timeline(seed_store: Store) -> timeline_mod.Timeline:
+    return timeline_mod.timeline(seed_store, BLOC)
 
 
 def test_default_is_the_bloc_with_most_yearly_roles(seed_store: Store) -> None:
-    assert gv.default_timeline_org(seed_store) == BLOC
+    assert timeline_mod.default_timeline_org(seed_store) == BLOC
 
 
-def test_rotation_year_by_year(bloc_timeline: gv.Timeline) -> None:
+def test_rotation_year_by_year(bloc_timeline: timeline_mod.Timeline) -> None:
     assert bloc_timeline.years == [2021, 2022]
     by_year = {r["year"]: {role: [h["iri"] for h in hs] for role, hs in r["holders"].items()}
                for r in bloc_timeline.rotation}
@@ -48,7 +49,7 @@ def test_rotation_year_by_year(bloc_timeline: gv.Timeline) -> None:
         "Trưởng Khối: Cục Quản lý tài nguyên nước (2021-12-20)"]
 
 
-def test_attested_roles_are_marks_not_years(bloc_timeline: gv.Timeline) -> None:
+def test_attested_roles_are_marks_not_years(bloc_timeline: timeline_mod.Timeline) -> None:
     khanh = [r for r in bloc_timeline.rows if r.member == KHANH]
     assert len(khanh) == 1 and khanh[0].role_label == "Trưởng Khối"
     [span] = khanh[0].spans
@@ -58,12 +59,12 @@ def test_attested_roles_are_marks_not_years(bloc_timeline: gv.Timeline) -> None:
     assert len(members) == 6 and all(s.attested for r in members for s in r.spans)
 
 
-def test_rows_put_heads_first(bloc_timeline: gv.Timeline) -> None:
+def test_rows_put_heads_first(bloc_timeline: timeline_mod.Timeline) -> None:
     assert [r.role_label for r in bloc_timeline.rows[:3]] == ["Trưởng Khối"] * 2 + ["Thành viên Khối"]
     assert [r.member for r in bloc_timeline.rows[:2]] == [CVT, KHANH]  # 2021 before 20/12/2021
 
 
-def test_officials_of_the_units(bloc_timeline: gv.Timeline) -> None:
+def test_officials_of_the_units(bloc_timeline: timeline_mod.Timeline) -> None:
     officials = {(r.member_label, r.role_label, r.org_label) for r in bloc_timeline.unit_rows}
     assert officials == {
         ("Nguyễn Quốc Khánh", "Cục trưởng", "Cục Viễn thám quốc gia"),
@@ -72,19 +73,19 @@ def test_officials_of_the_units(bloc_timeline: gv.Timeline) -> None:
     }
 
 
-def test_every_span_has_its_quote(bloc_timeline: gv.Timeline) -> None:
+def test_every_span_has_its_quote(bloc_timeline: timeline_mod.Timeline) -> None:
     spans = [s for r in bloc_timeline.rows + bloc_timeline.unit_rows for s in r.spans]
     assert spans and all(s.quote for s in spans)
 
 
 def test_timeline_of_a_unit(seed_store: Store) -> None:
-    tl = gv.timeline(seed_store, CVT)
+    tl = timeline_mod.timeline(seed_store, CVT)
     assert [(r.member, r.role_label) for r in tl.rows] == [(KHANH, "Cục trưởng")]
     assert tl.rotation == [{"year": 2021, "holders": {}, "attested": ["Cục trưởng: Nguyễn Quốc Khánh"],
                             "assigned": []}]
 
 
-def test_layout_places_years_and_days(bloc_timeline: gv.Timeline) -> None:
+def test_layout_places_years_and_days(bloc_timeline: timeline_mod.Timeline) -> None:
     geo = layout(bloc_timeline)
     start, end = geo["ticks"][0]["x"], geo["ticks"][1]["x"]
     bars = {lane["row"].member: s for lane in geo["org"]["lanes"] for s in lane["shapes"]

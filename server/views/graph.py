@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, render_template, request
 
-from kg import analytics
+from kg import analytics, graphvis
 from kg import graphview as gv
 from kg.errors import BadInput
 from kg.vocab import BASE
@@ -46,7 +46,7 @@ def _view(kg: KG) -> tuple[gv.GraphView, dict[str, Any], dict[str, str]]:
     size_by = _size_by()
     view = gv.graph_view(kg.store(), filters, max_nodes=kg.settings.graph_max_nodes)
     sizes = analytics.view_betweenness(view) if size_by == "betweenness" else None
-    vis = gv.to_vis(view, sizes=sizes)
+    vis = graphvis.to_vis(view, sizes=sizes)
     for node in vis["nodes"]:
         node["url"] = urls.entity_path(node["id"])
     params = filters.params()

@@ -8,6 +8,7 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, render_template, request
 
 from kg import graphview as gv
+from kg import timeline as timeline_mod
 from kg.errors import NotFound
 
 from .. import urls
@@ -21,17 +22,17 @@ ROW_HEIGHT = 34
 MIN_YEAR_WIDTH = 36
 
 
-def _timeline() -> gv.Timeline:
+def _timeline() -> timeline_mod.Timeline:
     store = get_kg().store()
     org = (request.args.get("org") or "").strip()
     if org:
         iri = gv.resolve(store, org, "org")
     else:
-        found = gv.default_timeline_org(store)
+        found = timeline_mod.default_timeline_org(store)
         if found is None:
             raise NotFound("the graph has no organisation with roles to show on a timeline")
         iri = found
-    return gv.timeline(store, iri)
+    return timeline_mod.timeline(store, iri)
 
 
 def _x(day: dt.date, years: list[int], year_width: float) -> float:
@@ -41,13 +42,13 @@ def _x(day: dt.date, years: list[int], year_width: float) -> float:
     return LABEL_WIDTH + (day.year - years[0] + (day - start).days / length) * year_width
 
 
-def layout(tl: gv.Timeline) -> dict[str, Any]:
+def layout(tl: timeline_mod.Timeline) -> dict[str, Any]:
     """SVG geometry for the timeline: one lane per row, bars for known periods, marks for attested days."""
     years = tl.years or [dt.date.today().year]
     year_width = max(MIN_YEAR_WIDTH, AXIS_WIDTH / len(years))
     width = LABEL_WIDTH + year_width * len(years) + 20
 
-    def lanes(rows: list[gv.TimelineRow]) -> dict[str, Any]:
+    def lanes(rows: list[timeline_mod.TimelineRow]) -> dict[str, Any]:
         out = []
         for i, row in enumerate(rows):
             y = 30 + i * ROW_HEIGHT
@@ -84,7 +85,7 @@ def timeline_page() -> str:
     kg = get_kg()
     orgs = gv.filter_choices(kg.store(), kg.build_info().build_id)["orgs"]
     roles = sorted({label for r in tl.rotation for label in r["holders"]},
-                   key=lambda label: next((gv._role_rank(row.role) for row in tl.rows
+                   key=lambda label: next((timeline_mod._role_rank(row.role) for row in tl.rows
                                            if row.role_label == label), 99))
     return render_template("timeline.html", tl=tl, geo=layout(tl), rotation_roles=roles, orgs=orgs,
                            org_param=gv.short_name(tl.org, "org"))

@@ -1,0 +1,216 @@
+"""The timeline: who held which role in an organisation and its units, year by year.
+
+Rows over a time axis (a role held for a known period is a bar, a role a source attests on one
+day is a mark), the yearly rotation of roles held for a period, and roles assigned in advance
+for a year, listed apart (an assignment is not a role held).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from pyoxigraph import NamedNode, Store
+
+from .graphview import _ORG_KINDS, _batches, _local_name, _select, _values, node_details
+
+# --- the timeline ------------------------------------------------------------------------------
+
+#: Roles listed first, in this order (heads before deputies before members).
+ROLE_ORDER = ("truong-khoi", "khoi-pho", "thanh-vien-khoi", "cuc-truong", "pho-cuc-truong", "vu-truong",
+              "pho-vu-truong-phu-trach")
+TIMELINE_ROW_LIMIT = 2000
+
+
+@dataclass
+class TimelineSpan:
+    """One membership on the time axis: a known interval, or a mark at an attested date."""
+
+    membership: str
+    begin: dt.date | None
+    end: dt.date | None
+    day: dt.date | None
+    quote: str = ""
+
+    @property
+    def attested(self) -> bool:
+        return self.day is not None and self.begin is None and self.end is None
+
+    def years(self) -> list[int]:
+        if self.attested:
+            return [self.day.year]  # type: ignore[union-attr]
+        if self.begin and self.end:
+            return list(range(self.begin.year, self.end.year + 1))
+        return [d.year for d in (self.begin, self.end) if d]
+
+    def to_dict(self) -> dict[str, Any]:
+        iso = lambda d: d.isoformat() if d else None  # noqa: E731
+        return {"membership": self.membership, "begin": iso(self.begin), "end": iso(self.end),
+                "day": iso(self.day), "attested": self.attested, "quote": self.quote}
+
+
+@dataclass
+class TimelineRow:
+    """Who held which role where, with every span of it."""
+
+    member: str
+    member_label: str
+    member_kind: str
+    role: str
+    role_label: str
+    org: str
+    org_label: str
+    spans: list[TimelineSpan]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"member": self.member, "member_label": self.member_label, "member_kind": self.member_kind,
+                "role": self.role, "role_label": self.role_label, "org": self.org,
+                "org_label": self.org_label, "spans": [s.to_dict() for s in self.spans]}
+
+
+@dataclass
+class Timeline:
+    org: str
+    org_label: str
+    org_kind: str
+    rows: list[TimelineRow]  # roles held in the organisation itself
+    unit_rows: list[TimelineRow]  # roles held in its member units and sub-organisations
+    years: list[int]
+    rotation: list[dict[str, Any]]  # per year: the holders of each yearly (interval) role
+    truncated: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"org": self.org, "org_label": self.org_label, "org_kind": self.org_kind,
+                "years": self.years, "rotation": self.rotation, "truncated": self.truncated,
+                "rows": [r.to_dict() for r in self.rows], "unit_rows": [r.to_dict() for r in self.unit_rows]}
+
+
+def default_timeline_org(store: Store) -> str | None:
+    """The bloc with the most yearly roles (memberships with a known period); else the organisation
+    with the most memberships."""
+    for query in (
+        """SELECT ?org (COUNT(DISTINCT ?m) AS ?n) WHERE { ?org a tnmt:CompetitionBloc .
+             ?m org:organization ?org ; org:memberDuring ?i . ?i time:hasBeginning ?b }
+           GROUP BY ?org ORDER BY DESC(?n) ?org LIMIT 1""",
+        """SELECT ?org (COUNT(DISTINCT ?m) AS ?n) WHERE { ?m org:organization ?org }
+           GROUP BY ?org ORDER BY DESC(?n) ?org LIMIT 1""",
+    ):
+        row = next(_select(store, query), None)
+        if row is not None and row["org"] is not None:
+            return row["org"].value
+    return None
+
+
+def _date(term: Any) -> dt.date | None:
+    if term is None:
+        return None
+    try:
+        return dt.date.fromisoformat(term.value[:10])
+    except ValueError:
+        return None
+
+
+def _timeline_rows(store: Store, orgs: Sequence[str], *, people_only: bool,
+                   limit: int) -> tuple[list[TimelineRow], bool]:
+    person = "?member a foaf:Person ." if people_only else ""
+    grouped: dict[tuple[str, str, str], list[TimelineSpan]] = defaultdict(list)
+    count = 0
+    truncated = False
+    for batch in _batches(list(orgs)):
+        query = f"""SELECT DISTINCT ?m ?member ?role ?org ?from ?to ?day WHERE {{ {_values('org', batch)}
+          ?m org:organization ?org ; org:member ?member ; org:role ?role ; org:memberDuring ?i . {person}
+          OPTIONAL {{ ?i time:hasBeginning/time:inXSDDate ?from }}
+          OPTIONAL {{ ?i time:hasEnd/time:inXSDDate ?to }}
+          OPTIONAL {{ ?i time:inside/time:inXSDDate ?day }} }} LIMIT {limit - count + 1}"""
+        for r in _select(store, query):
+            count += 1
+            if count > limit:
+                truncated = True
+                break
+            grouped[(r["member"].value, r["role"].value, r["org"].value)].append(
+                TimelineSpan(r["m"].value, _date(r["from"]), _date(r["to"]), _date(r["day"])))
+        if truncated:
+            break
+    if not grouped:
+        return [], truncated
+    iris = sorted({k for key in grouped for k in (key[0], key[2])})
+    details = node_details(store, iris)
+    roles = sorted({key[1] for key in grouped})
+    role_labels = {r: _local_name(r) for r in roles}
+    for batch in _batches(roles):
+        for r in _select(store, f"SELECT ?r ?l WHERE {{ {_values('r', batch)} ?r skos:prefLabel ?l "
+                                'FILTER(lang(?l) = "vi") }'):
+            role_labels[r["r"].value] = r["l"].value
+    memberships = sorted({s.membership for spans in grouped.values() for s in spans})
+    quotes: dict[str, str] = {}
+    for batch in _batches(memberships):
+        for r in _select(store, f"SELECT ?f (MIN(?q) AS ?quote) WHERE {{ {_values('f', batch)} "
+                                "?f tnmt:quote ?q } GROUP BY ?f"):
+            quotes[r["f"].value] = r["quote"].value
+    rows = []
+    for (member, role, org), spans in grouped.items():
+        for s in spans:
+            s.quote = quotes.get(s.membership, "")
+        spans.sort(key=lambda s: (s.begin or s.day or dt.date.max))
+        rows.append(TimelineRow(member, details[member].label, details[member].kind, role,
+                                role_labels[role], org, details[org].label, spans))
+    rows.sort(key=lambda r: (_role_rank(r.role), r.org_label, r.spans[0].begin or r.spans[0].day
+                             or dt.date.max, r.member_label))
+    return rows, truncated
+
+
+def _role_rank(role: str) -> int:
+    slug = _local_name(role)
+    return ROLE_ORDER.index(slug) if slug in ROLE_ORDER else len(ROLE_ORDER)
+
+
+def _assignments(store: Store, org: str) -> list[dict[str, Any]]:
+    """Roles in ``org`` given in advance for coming years (tnmt:assignedFor): not held roles."""
+    out = []
+    unit = f"<{NamedNode(org).value}>"  # NamedNode checks the IRI before it enters the query
+    for r in _select(store, f"""SELECT ?member ?ml ?rl ?date ?first ?last WHERE {{
+          ?e a tnmt:PersonnelEvent ; tnmt:aboutOrganization {unit} ; tnmt:aboutRole ?role ;
+             prov:wasAssociatedWith ?member ; tnmt:assignedFor ?i ; dcterms:date ?date .
+          ?i time:hasBeginning/time:inXSDDate ?first ; time:hasEnd/time:inXSDDate ?last .
+          ?member rdfs:label ?ml FILTER(lang(?ml) = "vi")
+          ?role skos:prefLabel ?rl FILTER(lang(?rl) = "vi") }}"""):
+        out.append({"member": r["member"].value, "member_label": r["ml"].value,
+                    "role_label": r["rl"].value, "date": r["date"].value,
+                    "first": int(r["first"].value[:4]), "last": int(r["last"].value[:4])})
+    return out
+
+
+def timeline(store: Store, org: str, *, limit: int = TIMELINE_ROW_LIMIT) -> Timeline:
+    """Who held which role in ``org`` (an IRI) and in its member units and sub-organisations, by year.
+
+    The rotation lists, year by year, the holders of every role held for a known period (for a
+    bloc: its head and deputy units); roles the sources only attest on a day are marks, not years.
+    """
+    details = node_details(store, [org])[org]
+    rows, truncated = _timeline_rows(store, [org], people_only=False, limit=limit)
+    units = sorted({r.member for r in rows if r.member_kind in _ORG_KINDS} | {
+        r["u"].value for r in _select(store, f"SELECT ?u WHERE {{ ?u org:subOrganizationOf <{org}> }} "
+                                             f"LIMIT {limit}")})
+    unit_rows, more = _timeline_rows(store, units, people_only=True, limit=limit) if units else ([], False)
+    truncated |= more
+    assignments = _assignments(store, org)
+    years = sorted({y for r in rows + unit_rows for s in r.spans for y in s.years()}
+                   | {y for a in assignments for y in range(a["first"], a["last"] + 1)})
+    if years:
+        years = list(range(years[0], years[-1] + 1))
+    rotation = []
+    for year in years:
+        holders: dict[str, list[dict[str, str]]] = {}
+        for r in rows:
+            if any(not s.attested and year in s.years() for s in r.spans):
+                holders.setdefault(r.role_label, []).append({"iri": r.member, "label": r.member_label})
+        attested = sorted({f"{r.role_label}: {r.member_label}" for r in rows
+                           if any(s.attested and s.day and s.day.year == year for s in r.spans)})
+        assigned = sorted({f"{a['role_label']}: {a['member_label']} ({a['date']})" for a in assignments
+                           if a["first"] <= year <= a["last"]})
+        rotation.append({"year": year, "holders": holders, "attested": attested, "assigned": assigned})
+    return Timeline(org=org, org_label=details.label, org_kind=details.kind, rows=rows, unit_rows=unit_rows,
+                    years=years, rotation=rotation, truncated=truncated)
