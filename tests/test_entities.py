@@ -10,7 +10,8 @@ from urllib.parse import quote
 import pytest
 from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Store, parse
 
-from kg.entities import Term, locate_quotes, normalise_with_map
+from kg.entities import Term
+from kg.source_text import locate_quotes, normalise_with_map
 from kg.vocab import BASE, FOAF, ONTOLOGY_NS, RDF, RDFS, SKOS
 
 KHANH = "/id/person/nguyen-quoc-khanh"

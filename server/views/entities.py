@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from flask import Blueprint, Response, render_template, request
 
-from kg import entities
+from kg import entities, source_text
 from kg.analytics import entity_metrics
 from kg.errors import BadInput, NotAcceptable, NotFound, UnknownFormat
 from kg.export import serialize_quads
@@ -85,11 +85,11 @@ def alternates(iri: str) -> list[dict[str, str]]:
 
 
 @functools.lru_cache(maxsize=32)
-def _source_layout(build_id: str, source_iri: str) -> entities.SourceText | None:
-    return entities.source_text(get_kg().store(), source_iri)
+def _source_layout(build_id: str, source_iri: str) -> source_text.SourceText | None:
+    return source_text.source_text(get_kg().store(), source_iri)
 
 
-def source_layout(source_iri: str) -> entities.SourceText | None:
+def source_layout(source_iri: str) -> source_text.SourceText | None:
     """A source's text with its quotes located, computed once per build."""
     return _source_layout(get_kg().build_info().build_id, source_iri)
 
