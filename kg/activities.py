@@ -11,7 +11,7 @@ from pyoxigraph import NamedNode
 
 from .errors import SourceError
 from .rdfwriter import GraphWriter, en, slugify, tail, vi, xsd_date
-from .sources import Event
+from .sources import Event, Recognition, Speech
 from .vocab import PROV, RDFS, SCHEMA, TIME, TNMT, entity_iri
 
 EVENT_CLASSES = {"Conference": (TNMT.Conference, SCHEMA.Event, PROV.Activity)}
@@ -81,13 +81,19 @@ class ActivityWriter:
         w.add(event, SCHEMA.subEvent, s)
         w.add(s, TNMT.speaker, speaker)
         w.add(s, PROV.wasAssociatedWith, speaker)
-        if sp.on_behalf_of:
-            body = self.ref(sp.on_behalf_of, sp.where, "organisation", what="on_behalf_of")
-            w.add(s, TNMT.onBehalfOf, body)
-            self.inferred(sp.inferred, sp.where, f"{tail(s)}--on-behalf-of", s, TNMT.onBehalfOf, body)
+        self.on_behalf_of(s, sp, tail(s))
         w.add(s, TNMT.summary, vi(sp.vi))
         w.add(s, TNMT.summary, en(sp.en))
         w.provenance(s, sp)
+
+    def on_behalf_of(self, s: NamedNode, record: Speech | Recognition, slug: str) -> None:
+        """The body a speech or a recognition speaks for, marked inferred where the text does not
+        say "thay mặt" (``inferred:`` names the reason)."""
+        if record.on_behalf_of:
+            body = self.ref(record.on_behalf_of, record.where, "organisation", what="on_behalf_of")
+            self.w.add(s, TNMT.onBehalfOf, body)
+            self.inferred(record.inferred, record.where, f"{slug}--on-behalf-of", s, TNMT.onBehalfOf,
+                          body)
 
     def write_recognition(self, r) -> None:
         membership, member, _org, slug = self.membership_iri(r.membership)
@@ -102,10 +108,7 @@ class ActivityWriter:
         agent = self.ref(r.by, r.where, "person", what="by")
         w.add(s, SCHEMA.agent, agent)
         w.add(s, PROV.wasAssociatedWith, agent)
-        if r.on_behalf_of:
-            body = self.ref(r.on_behalf_of, r.where, "organisation", what="on_behalf_of")
-            w.add(s, TNMT.onBehalfOf, body)
-            self.inferred(r.inferred, r.where, f"{slug}--on-behalf-of", s, TNMT.onBehalfOf, body)
+        self.on_behalf_of(s, r, slug)
         w.add(s, TNMT.recognises, self.ref(r.recognises, r.where, "organisation", what="recognises"))
         w.add(s, TNMT.forMembership, membership)
         w.add(s, TNMT.atEvent, self.ref(r.event, r.where, "event", what="event"))

@@ -49,7 +49,9 @@ from .vocab import (
     SKOS,
     TIME,
     TNMT,
+    local_name,
     sparql_prefixes,
+    values_clause,
 )
 
 #: Edges fetched per kind and step before the view is declared larger than the budget.
@@ -412,7 +414,7 @@ class GraphView:
         if self.filters.focus:
             parts.append(f"depth {self.filters.depth}")
         if self.filters.role:
-            parts.append(f"role {self.role_label or _local_name(self.filters.role)}")
+            parts.append(f"role {self.role_label or local_name(self.filters.role)}")
         if self.filters.year is not None:
             parts.append(f"year {self.filters.year}")
         return ", ".join(parts) or "everything"
@@ -442,11 +444,6 @@ class GraphView:
 
 
 # --- queries ----------------------------------------------------------------------------------
-
-
-def _values(var: str, iris: Iterable[str]) -> str:
-    # IRIs here come from the store or from NamedNode-validated input, so they hold no '>'.
-    return f"VALUES ?{var} {{ {' '.join(f'<{i}>' for i in iris)} }}"
 
 
 def _batches(items: Sequence[str], size: int = VALUES_BATCH) -> Iterator[Sequence[str]]:
@@ -526,7 +523,7 @@ def fetch_edges(store: Store, filters: Filters, *, touching: Sequence[str] | Non
     edges are de-duplicated here (not with DISTINCT, which stops LIMIT from ending a query early).
     """
     kinds = list(kinds) if kinds is not None else _edge_kinds_for(filters)
-    role = _values("role", [filters.role]) if filters.role else ""
+    role = values_clause("role", [filters.role]) if filters.role else ""
     edges: list[Edge] = []
     truncated = False
     seen: set[tuple[str, str, str, str]] = set()
@@ -536,15 +533,16 @@ def fetch_edges(store: Store, filters: Filters, *, touching: Sequence[str] | Non
         time = _time_clause(kind, filters.year) if with_time or filters.year is not None else ""
         select = "SELECT ?s ?o ?fact ?role ?from ?to ?day ?fy ?ty"
         if between is not None:
-            everyone = _values("o", between)
-            queries = [f"{select} WHERE {{ {_values('s', batch)} {everyone} {role_here} {kind.pattern} "
+            everyone = values_clause("o", between)
+            queries = [f"{select} WHERE {{ {values_clause('s', batch)} {everyone} {role_here} {kind.pattern} "
                        f"{time} }} {limit_clause}" for batch in _batches(list(between))]
         elif touching is None:
             queries = [f"{select} WHERE {{ {role_here} {kind.pattern} {time} }} {limit_clause}"]
         else:
             queries = [
-                f"{select} WHERE {{ {{ {_values('s', batch)} {role_here} {kind.pattern} {time} }} UNION "
-                f"{{ {_values('o', batch)} {role_here} {kind.pattern} {time} }} }} {limit_clause}"
+                f"{select} WHERE {{ {{ {values_clause('s', batch)} {role_here} {kind.pattern} {time} }} "
+                f"UNION "
+                f"{{ {values_clause('o', batch)} {role_here} {kind.pattern} {time} }} }} {limit_clause}"
                 for batch in _batches(list(touching))
             ]
         for query in queries:
@@ -604,7 +602,7 @@ def degree_ranking(store: Store, filters: Filters, limit: int) -> tuple[list[tup
     query = f"SELECT DISTINCT ?m WHERE {{ {intervals} ?m org:memberDuring ?i . {role} }}"
     in_year = [r["m"].value for r in _select(store, query)]
     for batch in _batches(in_year, 1000):
-        for r in _select(store, f"SELECT DISTINCT ?m ?a ?b WHERE {{ {_values('m', batch)} "
+        for r in _select(store, f"SELECT DISTINCT ?m ?a ?b WHERE {{ {values_clause('m', batch)} "
                                 "?m org:member ?a ; org:organization ?b }"):
             degree[r["a"].value] += 1
             degree[r["b"].value] += 1
@@ -624,10 +622,10 @@ def node_details(store: Store, iris: Sequence[str]) -> dict[str, Node]:
     labels_en: dict[str, list[tuple[int, str]]] = defaultdict(list)
     rank = {SKOS.prefLabel.value: 0, FOAF.name.value: 1, RDFS.label.value: 2}
     for batch in _batches(list(iris)):
-        for r in _select(store, f"SELECT ?n ?t WHERE {{ {_values('n', batch)} ?n a ?t }}"):
+        for r in _select(store, f"SELECT ?n ?t WHERE {{ {values_clause('n', batch)} ?n a ?t }}"):
             types[r["n"].value].add(r["t"].value)
         # One UNION branch per property: two VALUES blocks joined with "?n ?p ?l" plan badly (seconds).
-        for r in _select(store, f"SELECT ?n ?p ?l WHERE {{ {_values('n', batch)} "
+        for r in _select(store, f"SELECT ?n ?p ?l WHERE {{ {values_clause('n', batch)} "
                                 "{ ?n skos:prefLabel ?l BIND(skos:prefLabel AS ?p) } UNION "
                                 "{ ?n foaf:name ?l BIND(foaf:name AS ?p) } UNION "
                                 "{ ?n rdfs:label ?l BIND(rdfs:label AS ?p) } }"):
@@ -643,13 +641,9 @@ def node_details(store: Store, iris: Sequence[str]) -> dict[str, Node]:
     for iri, node in out.items():
         node.kind = next((k for c, k in _KIND_OF_CLASS if c in types.get(iri, ())), "other")
         node.label = min(labels[iri])[1] if labels.get(iri) else (
-            min(labels_en[iri])[1] if labels_en.get(iri) else _local_name(iri))
+            min(labels_en[iri])[1] if labels_en.get(iri) else local_name(iri))
         node.label_en = min(labels_en[iri])[1] if labels_en.get(iri) else ""
     return out
-
-
-def _local_name(iri: str) -> str:
-    return iri.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
 
 
 def _edge_details(store: Store, edges: list[Edge], nodes: dict[str, Node]) -> None:
@@ -657,23 +651,23 @@ def _edge_details(store: Store, edges: list[Edge], nodes: dict[str, Node]) -> No
     roles = sorted({e.role for e in edges if e.role})
     role_labels: dict[str, str] = {}
     for batch in _batches(roles):
-        for r in _select(store, f"SELECT ?r ?l WHERE {{ {_values('r', batch)} ?r skos:prefLabel ?l "
+        for r in _select(store, f"SELECT ?r ?l WHERE {{ {values_clause('r', batch)} ?r skos:prefLabel ?l "
                                 'FILTER(lang(?l) = "vi") }'):
             role_labels[r["r"].value] = r["l"].value
     supports = sorted({e.supporting_node for e in edges})
     quotes: dict[str, list[str]] = defaultdict(list)
     for batch in _batches(supports):
-        for r in _select(store, f"SELECT ?f ?q WHERE {{ {_values('f', batch)} ?f tnmt:quote ?q }}"):
+        for r in _select(store, f"SELECT ?f ?q WHERE {{ {values_clause('f', batch)} ?f tnmt:quote ?q }}"):
             quotes[r["f"].value].append(r["q"].value)
     facts = sorted({e.fact for e in edges if e.kind == "speech" and e.fact})
     summaries: dict[str, str] = {}
     for batch in _batches(facts):
-        for r in _select(store, f"SELECT ?f ?t WHERE {{ {_values('f', batch)} ?f tnmt:summary ?t "
+        for r in _select(store, f"SELECT ?f ?t WHERE {{ {values_clause('f', batch)} ?f tnmt:summary ?t "
                                 'FILTER(lang(?t) = "vi") }'):
             summaries[r["f"].value] = r["t"].value
     for e in edges:
         if e.role:
-            e.role_label = role_labels.get(e.role, _local_name(e.role))
+            e.role_label = role_labels.get(e.role, local_name(e.role))
         e.quote = _best_quote(sorted(quotes.get(e.supporting_node, [])), e, nodes)
         e.summary = summaries.get(e.fact or "", "")
         if e.kind == "membership":
@@ -768,12 +762,13 @@ def _ego(store: Store, filters: Filters, budget: int, bound: int) -> tuple[dict[
 def _officials(store: Store, filters: Filters, orgs: list[str], budget: int) -> _Fetch:
     """People holding a role (under the filters) in any of ``orgs``."""
     kind = EDGE_KINDS["membership"]
-    role = _values("role", [filters.role]) if filters.role else ""
+    role = values_clause("role", [filters.role]) if filters.role else ""
     time = _time_clause(kind, filters.year)
     edges: list[Edge] = []
     truncated = False
     for batch in _batches(orgs):
-        query = (f"SELECT DISTINCT ?s ?o ?fact ?role ?from ?to ?day WHERE {{ {_values('o', batch)} {role} "
+        query = (f"SELECT DISTINCT ?s ?o ?fact ?role ?from ?to ?day WHERE {{ "
+                 f"{values_clause('o', batch)} {role} "
                  f"{kind.pattern} ?s a foaf:Person . {time} }} LIMIT {budget + 1}")
         rows = list(_select(store, query))
         truncated |= len(rows) > budget

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .graphview import EDGE_KINDS, EDGE_STYLES, NODE_KINDS, Edge, GraphView, Node, _local_name
+from .graphview import EDGE_KINDS, EDGE_STYLES, NODE_KINDS, Edge, GraphView, Node
+from .vocab import local_name
 
 
 def node_title(node: Node, view: GraphView) -> str:
@@ -87,7 +88,7 @@ def to_vis(view: GraphView, *, sizes: dict[str, float] | None = None) -> dict[st
     sizes = sizes if sizes is not None else {n.iri: float(n.degree) for n in view.nodes}
     for node in view.nodes:
         kind = NODE_KINDS.get(node.kind, NODE_KINDS["other"])
-        full = node.label or _local_name(node.iri)
+        full = node.label or local_name(node.iri)
         net.add_node(node.iri, label=_shorten(full, LABEL_CHARS), label_full=full, shape=kind.shape,
                      color=kind.colour, title=node_title(node, view), value=sizes.get(node.iri, 0.0),
                      kind=node.kind, label_en=node.label_en, degree=node.degree,

@@ -15,6 +15,7 @@ a successor approved the same day) both are listed; an unknown end leaves the te
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 
@@ -164,24 +165,14 @@ class HistoryWriter:
 
     def personnel_event(self, claim: DatedClaim, m: Membership, member: NamedNode,
                         org: NamedNode) -> NamedNode:
-        kind = claim.event or "dated"
-        node = entity_iri("personnel-event",
-                          f"{tail(member)}--{m.role}--{tail(org)}--{kind}--{claim.date.isoformat()}")
-        w = self.w
-        w.types(node, TNMT.PersonnelEvent, PROV.Activity)
-        w.add(node, DCTERMS.date, xsd_date(claim.date))
-        w.add(node, PROV.startedAtTime, local_midnight(claim.date))
-        w.add(node, TIME.hasTime, w.instant(claim.date))
-        w.add(node, PROV.wasAssociatedWith, member)
-        w.add(node, TNMT.aboutRole, self.role(m.role, m.where))
-        w.add(node, TNMT.aboutOrganization, org)
-        if claim.event:
-            w.add(node, DCTERMS.type, event_kind_iri(claim.event))
+        """The dated event (an appointment, a dismissal …) that began or ended a term."""
+        node = self._personnel_event(claim.event, claim.date, member, m.role, org, m.where)
         event_vi, event_en = PERSONNEL_EVENT_NAMES.get(claim.event or "", ("sự kiện", "event"))
-        w.add(node, RDFS.label, vi(f"{m.member}: {event_vi} — {self.role_label(m.role)} — "
-                                   f"{m.organization} ({format_vi_date(claim.date)})"))
-        w.add(node, RDFS.label, en(f"{m.member}: {event_en} ({claim.date.isoformat()})"))
-        w.provenance(node, claim)
+        who = self.names.label(member)
+        self.w.add(node, RDFS.label, vi(f"{who}: {event_vi} — {self.role_label(m.role)} — "
+                                        f"{self.names.label(org)} ({format_vi_date(claim.date)})"))
+        self.w.add(node, RDFS.label, en(f"{who}: {event_en} ({claim.date.isoformat()})"))
+        self.w.provenance(node, claim)
         return node
 
     # -- roles given for a coming period
@@ -189,22 +180,30 @@ class HistoryWriter:
         """An assignment is a dated event about a role, never a membership: it is not yet held."""
         member = self.ref(a.member, a.where, "person", "organisation", what="member")
         org = self.ref(a.organization, a.where, "organisation", what="organization")
+        node = self._personnel_event("assigned", a.date, member, a.role, org, a.where)
         w = self.w
-        node = entity_iri("personnel-event",
-                          f"{tail(member)}--{a.role}--{tail(org)}--assigned--{a.date.isoformat()}")
-        w.types(node, TNMT.PersonnelEvent, PROV.Activity)
-        w.add(node, DCTERMS.type, event_kind_iri("assigned"))
-        w.add(node, DCTERMS.date, xsd_date(a.date))
-        w.add(node, PROV.startedAtTime, local_midnight(a.date))
-        w.add(node, TIME.hasTime, w.instant(a.date))
-        w.add(node, PROV.wasAssociatedWith, member)
-        w.add(node, TNMT.aboutRole, self.role(a.role, a.where))
-        w.add(node, TNMT.aboutOrganization, org)
-        period = w.years_interval(*a.period)
-        w.add(node, TNMT.assignedFor, period)
+        w.add(node, TNMT.assignedFor, w.years_interval(*a.period))
         years = str(a.period[0]) if a.period[0] == a.period[1] else f"{a.period[0]}–{a.period[1]}"
-        w.add(node, RDFS.label, vi(f"{self.names.label(member)}: được phân công {self.role_label(a.role)} — "
+        who = self.names.label(member)
+        w.add(node, RDFS.label, vi(f"{who}: được phân công {self.role_label(a.role)} — "
                                    f"{self.names.label(org)} năm {years}"))
-        w.add(node, RDFS.label, en(f"{self.names.label(member)}: assigned {a.role} for {years}"))
+        w.add(node, RDFS.label, en(f"{who}: assigned {a.role} for {years}"))
         self.inferred(a.inferred, a.where, f"{tail(node)}--date", node, DCTERMS.date, xsd_date(a.date))
         w.provenance(node, a)
+
+    def _personnel_event(self, kind: str | None, day: dt.date, member: NamedNode, role: str,
+                         org: NamedNode, where: str) -> NamedNode:
+        """What every personnel event says: its day, who, which role in which unit, its kind."""
+        node = entity_iri("personnel-event",
+                          f"{tail(member)}--{role}--{tail(org)}--{kind or 'dated'}--{day.isoformat()}")
+        w = self.w
+        w.types(node, TNMT.PersonnelEvent, PROV.Activity)
+        w.add(node, DCTERMS.date, xsd_date(day))
+        w.add(node, PROV.startedAtTime, local_midnight(day))
+        w.add(node, TIME.hasTime, w.instant(day))
+        w.add(node, PROV.wasAssociatedWith, member)
+        w.add(node, TNMT.aboutRole, self.role(role, where))
+        w.add(node, TNMT.aboutOrganization, org)
+        if kind:
+            w.add(node, DCTERMS.type, event_kind_iri(kind))
+        return node

@@ -35,7 +35,7 @@ from typing import Any
 from pyoxigraph import Store
 
 from .errors import BadInput
-from .vocab import BASE, PREFIXES
+from .vocab import BASE, PREFIXES, local_name, values_clause
 
 MINISTRY = BASE + "org/bo-tai-nguyen-va-moi-truong"
 #: The roles of the head of a unit, and their acting / in-charge variants (ontology/roles*.ttl).
@@ -79,14 +79,6 @@ def select(store: Store, query: str) -> list[dict[str, str]]:
     result = store.query(query, prefixes=PREFIXES, use_default_graph_as_union=True)
     names = [v.value for v in result.variables]
     return [{n: row[n].value for n in names if row[n] is not None} for row in result]
-
-
-def _values(var: str, iris: Iterable[str]) -> str:
-    return f"VALUES ?{var} {{ {' '.join(f'<{i}>' for i in iris)} }}"
-
-
-def local_name(iri: str) -> str:
-    return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
 
 
 # --------------------------------------------------------------------------- units and heads
@@ -194,7 +186,7 @@ def units(store: Store) -> dict[str, Unit]:
             unit.operated_until = operated
     for r in select(store, f"""
             SELECT DISTINCT ?m ?org ?role ?roleLabel ?person ?name ?foafName ?begin ?end ?inside WHERE {{
-              {_values("role", HEAD_ROLES + MINISTER_ROLES)}
+              {values_clause("role", HEAD_ROLES + MINISTER_ROLES)}
               ?m org:role ?role ; org:organization ?org ; org:member ?person ; org:memberDuring ?i .
               ?org org:subOrganizationOf* <{MINISTRY}> .
               OPTIONAL {{ ?i time:hasBeginning/time:inXSDDate ?begin }}
@@ -354,7 +346,7 @@ def changes(store: Store) -> list[Change]:
     iris = sorted(found)
     for r in select(store, f"""
             SELECT DISTINCT ?change ?source ?title ?url ?identifier WHERE {{
-              {_values("change", iris)}
+              {values_clause("change", iris)}
               ?change dcterms:source ?source .
               OPTIONAL {{ ?source dcterms:title ?title }}
               OPTIONAL {{ ?source schema:url ?url }}
@@ -365,7 +357,7 @@ def changes(store: Store) -> list[Change]:
             change.sources.append(ChangeSource(r["source"], r.get("title", ""), r.get("url", ""),
                                                r.get("identifier", "")))
     for r in select(store, f"""SELECT DISTINCT ?change ?other WHERE {{
-              {_values("change", iris)} ?change tnmt:conflictsWith ?other }} ORDER BY ?other"""):
+              {values_clause("change", iris)} ?change tnmt:conflictsWith ?other }} ORDER BY ?other"""):
         found[r["change"]].conflicts_with.append(r["other"])
     for iri, change in found.items():
         for side in ("original", "resulting"):

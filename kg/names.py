@@ -18,7 +18,6 @@ class Entity:
     kind: str  # organisation, person, post, place, event, movement, change
     where: str
     explicit_id: bool = False
-    label: str = ""
 
 
 @dataclass

@@ -81,13 +81,11 @@ def tail(iri: NamedNode) -> str:
 class GraphWriter:
     """Collects the quads of one source's named graph."""
 
-    def __init__(self, graph: NamedNode, source: NamedNode, source_id: str,
-                 activity_classes: frozenset[NamedNode] = ACTIVITY_CLASSES) -> None:
+    def __init__(self, graph: NamedNode, source: NamedNode, source_id: str) -> None:
         self.graph = graph
         self.source = source
         self.source_id = source_id
         self.quads: list[Quad] = []
-        self.activity_classes = activity_classes
         self.activities: set[NamedNode] = set()
         self._citation_counts: dict[NamedNode, int] = {}
 
@@ -97,7 +95,7 @@ class GraphWriter:
     def types(self, s: NamedNode, *classes: NamedNode) -> None:
         for c in classes:
             self.add(s, RDF.type, c)
-            if c in self.activity_classes:
+            if c in ACTIVITY_CLASSES:
                 self.activities.add(s)
 
     def labels(self, s: NamedNode, name_vi: str, name_en: str | None = None) -> None:

@@ -188,8 +188,8 @@ class _Reader:
         except ValueError as exc:
             raise self.fail(f"{key!r} must be a date YYYY-MM-DD, got {value!r}") from exc
 
-    def years(self, key: str) -> tuple[int, int] | None:
-        value = self.get(key, None)
+    def years(self, key: str, *, required: bool = False) -> tuple[int, int] | None:
+        value = self.get(key) if required else self.get(key, None)
         if value is None:
             return None
         if isinstance(value, int) and not isinstance(value, bool):
@@ -296,13 +296,9 @@ def _membership_ref(r: _Reader, key: str) -> Membership | None:
 def _assignment(r: _Reader) -> Assignment:
     return Assignment(
         member=r.text("member"), role=r.text("role"), organization=r.text("organization"),
-        date=r.date("date"), period=r.years("for") or _missing(r, "for"),
+        date=r.date("date"), period=r.years("for", required=True),
         inferred=r.text("inferred", None), **r.evidence(),
     )
-
-
-def _missing(r: _Reader, key: str):  # noqa: ANN202 - raises
-    raise r.fail(f"missing required key {key!r}")
 
 
 def _event(r: _Reader) -> Event:

@@ -15,7 +15,8 @@ from typing import Any
 
 from pyoxigraph import NamedNode, Store
 
-from .graphview import _ORG_KINDS, _batches, _local_name, _select, _values, node_details
+from .graphview import _ORG_KINDS, _batches, _select, node_details
+from .vocab import local_name, values_clause
 
 # --- the timeline ------------------------------------------------------------------------------
 
@@ -120,7 +121,8 @@ def _timeline_rows(store: Store, orgs: Sequence[str], *, people_only: bool,
     count = 0
     truncated = False
     for batch in _batches(list(orgs)):
-        query = f"""SELECT DISTINCT ?m ?member ?role ?org ?from ?to ?day WHERE {{ {_values('org', batch)}
+        query = f"""SELECT DISTINCT ?m ?member ?role ?org ?from ?to ?day WHERE {{
+          {values_clause('org', batch)}
           ?m org:organization ?org ; org:member ?member ; org:role ?role ; org:memberDuring ?i . {person}
           OPTIONAL {{ ?i time:hasBeginning/time:inXSDDate ?from }}
           OPTIONAL {{ ?i time:hasEnd/time:inXSDDate ?to }}
@@ -139,15 +141,15 @@ def _timeline_rows(store: Store, orgs: Sequence[str], *, people_only: bool,
     iris = sorted({k for key in grouped for k in (key[0], key[2])})
     details = node_details(store, iris)
     roles = sorted({key[1] for key in grouped})
-    role_labels = {r: _local_name(r) for r in roles}
+    role_labels = {r: local_name(r) for r in roles}
     for batch in _batches(roles):
-        for r in _select(store, f"SELECT ?r ?l WHERE {{ {_values('r', batch)} ?r skos:prefLabel ?l "
+        for r in _select(store, f"SELECT ?r ?l WHERE {{ {values_clause('r', batch)} ?r skos:prefLabel ?l "
                                 'FILTER(lang(?l) = "vi") }'):
             role_labels[r["r"].value] = r["l"].value
     memberships = sorted({s.membership for spans in grouped.values() for s in spans})
     quotes: dict[str, str] = {}
     for batch in _batches(memberships):
-        for r in _select(store, f"SELECT ?f (MIN(?q) AS ?quote) WHERE {{ {_values('f', batch)} "
+        for r in _select(store, f"SELECT ?f (MIN(?q) AS ?quote) WHERE {{ {values_clause('f', batch)} "
                                 "?f tnmt:quote ?q } GROUP BY ?f"):
             quotes[r["f"].value] = r["quote"].value
     rows = []
@@ -163,7 +165,7 @@ def _timeline_rows(store: Store, orgs: Sequence[str], *, people_only: bool,
 
 
 def _role_rank(role: str) -> int:
-    slug = _local_name(role)
+    slug = local_name(role)
     return ROLE_ORDER.index(slug) if slug in ROLE_ORDER else len(ROLE_ORDER)
 
 
@@ -172,7 +174,7 @@ def _assignments(store: Store, org: str) -> list[dict[str, Any]]:
     out = []
     unit = f"<{NamedNode(org).value}>"  # NamedNode checks the IRI before it enters the query
     for r in _select(store, f"""SELECT ?member ?ml ?rl ?date ?first ?last WHERE {{
-          ?e a tnmt:PersonnelEvent ; tnmt:aboutOrganization {unit} ; tnmt:aboutRole ?role ;
+          ?e tnmt:aboutOrganization {unit} ; a tnmt:PersonnelEvent ; tnmt:aboutRole ?role ;
              prov:wasAssociatedWith ?member ; tnmt:assignedFor ?i ; dcterms:date ?date .
           ?i time:hasBeginning/time:inXSDDate ?first ; time:hasEnd/time:inXSDDate ?last .
           ?member rdfs:label ?ml FILTER(lang(?ml) = "vi")

@@ -113,17 +113,25 @@ def start_live_server(store: str, *, extra_env: dict[str, str] | None = None) ->
     raise RuntimeError("live server did not answer within 30 s")
 
 
-def stop_live_server(server: LiveServer) -> None:
+def stop_process_group(process: subprocess.Popen, *, timeout: float = 10) -> None:
+    """Stop a server started with ``start_new_session=True`` and everything it forked:
+    SIGTERM to its process group, SIGKILL if it has not gone within ``timeout``."""
     import signal
 
     try:
-        os.killpg(server.process.pid, signal.SIGTERM)
-        server.process.wait(timeout=10)
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=timeout)
     except (ProcessLookupError, subprocess.TimeoutExpired):
         try:
-            os.killpg(server.process.pid, signal.SIGKILL)
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=10)
         except ProcessLookupError:
             pass
+
+
+def stop_live_server(server: LiveServer) -> None:
+    try:
+        stop_process_group(server.process)
     finally:
         server.log.close()
 

@@ -94,9 +94,18 @@ def test_no_minister_of_the_ministry_after_it_ended(store: Store) -> None:
 
 
 def test_every_tenure_has_dated_events_with_their_sources(store: Store) -> None:
-    rows = select(store, """SELECT ?m ?event ?date ?source WHERE {
-      ?m tnmt:startedBy|tnmt:endedBy ?event . ?event dcterms:date ?date ; dcterms:source ?source }""")
-    assert rows
+    assert select(store, """SELECT ?m ?event WHERE { ?m tnmt:startedBy|tnmt:endedBy ?event .
+      FILTER NOT EXISTS { ?event dcterms:date ?d ; dcterms:source ?s } }""") == []
+    # the interval's ends are the days of the events that began and ended the term
+    assert select(store, """SELECT ?m WHERE { ?m tnmt:startedBy/dcterms:date ?d ;
+      org:memberDuring/time:hasBeginning/time:inXSDDate ?b . FILTER(?d != ?b) }""") == []
+    assert select(store, """SELECT ?m WHERE { ?m tnmt:endedBy/dcterms:date ?d ;
+      org:memberDuring/time:hasEnd/time:inXSDDate ?e . FILTER(?d != ?e) }""") == []
+    # Trần Hồng Hà's term: approved by the National Assembly on 2016-04-09
+    rows = select(store, """SELECT ?kind ?date WHERE {
+      ?m org:member <https://w3id.org/tnmt-kg/person/tran-hong-ha> ; org:role role:bo-truong ;
+         tnmt:startedBy ?e . ?e dcterms:type ?kind ; dcterms:date ?date }""")
+    assert {(r["kind"].rsplit("/", 1)[1], r["date"]) for r in rows} == {("approved", "2016-04-09")}
 
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import subprocess
 import sys
 import tempfile
@@ -13,7 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import free_port
+from conftest import free_port, stop_process_group
 from support import fetch
 
 from kg import memory as kgmemory
@@ -149,12 +148,7 @@ def test_gunicorn_workers_share_the_memory_store_and_pick_up_a_rebuild(
         assert "from memory" in text and "warmed the caches" in text
         assert "Booting worker" in text
     finally:
-        try:
-            os.killpg(process.pid, signal.SIGTERM)
-            process.wait(timeout=30)
-        except (ProcessLookupError, subprocess.TimeoutExpired):
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=10)
+        stop_process_group(process, timeout=30)
         log.seek(0)
         text = log.read().decode()
         log.close()

@@ -12,7 +12,6 @@ import http.server
 import json
 import os
 import re
-import signal
 import subprocess
 import threading
 import urllib.parse
@@ -24,7 +23,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import TEST_ENV, free_port
 from pyoxigraph import BlankNode, Store
-from test_virtuoso import INI, ISQL, VIRTUOSO, _wait_for
+from test_virtuoso import need_virtuoso, running_virtuoso
 
 from kg.cli import main
 from kg.config import PROJECT_ROOT, Settings
@@ -33,37 +32,11 @@ FOREIGN_GRAPH = "urn:someone-else:graph"
 SCRIPT = PROJECT_ROOT / "scripts" / "virtuoso.sh"
 
 
-def _need_virtuoso() -> None:
-    if VIRTUOSO is None or ISQL is None:
-        if os.environ.get("CI"):
-            pytest.fail("Virtuoso is not installed: `make test` installs virtuoso-opensource-7-bin")
-        pytest.skip("Virtuoso is not installed (make services)")
-
-
 @pytest.fixture(scope="module")
 def engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """An empty Virtuoso; yields its base URL (http://127.0.0.1:PORT) and stops it after."""
-    _need_virtuoso()
-    root = tmp_path_factory.mktemp("virtuoso-push")
-    db, load = root / "db", root / "load"
-    db.mkdir()
-    load.mkdir()
-    sql_port, http_port = free_port(), free_port()
-    ini = root / "virtuoso.ini"
-    ini.write_text(INI.format(db=db, load=load, sql_port=sql_port, http_port=http_port))
-    process = subprocess.Popen([VIRTUOSO, "+configfile", str(ini), "+foreground"], cwd=root,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                               start_new_session=True)
-    base = f"http://127.0.0.1:{http_port}"
-    try:
-        _wait_for(base + "/sparql", process)
+    with running_virtuoso(tmp_path_factory.mktemp("virtuoso-push")) as (base, _sql_port, _load):
         yield base
-    finally:
-        try:
-            os.killpg(process.pid, signal.SIGTERM)
-            process.wait(timeout=20)
-        except (ProcessLookupError, subprocess.TimeoutExpired):
-            os.killpg(process.pid, signal.SIGKILL)
 
 
 def _run(base: str, sql: str) -> None:
@@ -241,7 +214,7 @@ def test_serve_endpoint_answers_from_the_pushed_graph(engine: str, seed_settings
 # --- scripts/virtuoso.sh ---------------------------------------------------------------------
 
 def test_virtuoso_script_starts_reports_and_stops(tmp_path: Path) -> None:
-    _need_virtuoso()
+    need_virtuoso()
     if not (Path("/usr/bin/setsid").exists() or Path("/bin/setsid").exists()):
         pytest.skip("setsid (util-linux) is needed by scripts/virtuoso.sh")
     http_port = free_port()

@@ -7,16 +7,17 @@ The answers must be those of the embedded store (expected values from the articl
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
-import signal
 import subprocess
 import time
 import urllib.request
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
-from conftest import TEST_ENV, free_port
+from conftest import TEST_ENV, free_port, stop_process_group
 
 from kg.config import Settings
 from kg.export import export_store
@@ -60,39 +61,46 @@ MaxQueryExecutionTime = 30
 """
 
 
-@pytest.fixture(scope="module")
-def virtuoso(seed_settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A Virtuoso holding the seed graph; yields its SPARQL endpoint URL and stops it after."""
+def need_virtuoso() -> None:
     if VIRTUOSO is None or ISQL is None:
         if os.environ.get("CI"):
             pytest.fail("Virtuoso is not installed: `make test` installs virtuoso-opensource-7-bin")
         pytest.skip("Virtuoso is not installed (make services)")
-    root = tmp_path_factory.mktemp("virtuoso")
+
+
+@contextlib.contextmanager
+def running_virtuoso(root: Path) -> Iterator[tuple[str, int, Path]]:
+    """A Virtuoso in ``root`` on free loopback ports: (its base URL, its SQL port, its load folder),
+    stopped on leaving."""
+    need_virtuoso()
     db, load = root / "db", root / "load"
     db.mkdir()
     load.mkdir()
     sql_port, http_port = free_port(), free_port()
     ini = root / "virtuoso.ini"
     ini.write_text(INI.format(db=db, load=load, sql_port=sql_port, http_port=http_port))
-    export_store(seed_settings, "nquads", load / "seed.nq")
     process = subprocess.Popen([VIRTUOSO, "+configfile", str(ini), "+foreground"], cwd=root,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                start_new_session=True)
-    endpoint = f"http://127.0.0.1:{http_port}/sparql"
+    base = f"http://127.0.0.1:{http_port}"
     try:
-        _wait_for(endpoint, process)
+        _wait_for(base + "/sparql", process)
+        yield base, sql_port, load
+    finally:
+        stop_process_group(process, timeout=20)
+
+
+@pytest.fixture(scope="module")
+def virtuoso(seed_settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A Virtuoso holding the seed graph; yields its SPARQL endpoint URL and stops it after."""
+    with running_virtuoso(tmp_path_factory.mktemp("virtuoso")) as (base, sql_port, load):
+        export_store(seed_settings, "nquads", load / "seed.nq")
         subprocess.run(
             [ISQL, f"127.0.0.1:{sql_port}", "dba", "dba",
              f"exec=ld_dir('{load}', 'seed.nq', 'https://w3id.org/tnmt-kg/graph/unnamed'); "
              "rdf_loader_run(); checkpoint;"],
             check=True, capture_output=True, timeout=120)
-        yield endpoint
-    finally:
-        try:
-            os.killpg(process.pid, signal.SIGTERM)
-            process.wait(timeout=20)
-        except (ProcessLookupError, subprocess.TimeoutExpired):
-            os.killpg(process.pid, signal.SIGKILL)
+        yield base + "/sparql"
 
 
 def _wait_for(endpoint: str, process: subprocess.Popen) -> None:
