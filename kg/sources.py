@@ -161,15 +161,22 @@ class _Reader:
                                 f"list of them, got {item!r}")
         return tuple(out)
 
-    def dated(self, key: str, *, events: tuple[str, ...] | None = None) -> DatedClaim | None:
-        """A ``{date, cite, [event]}`` mapping: a day a source states, with its evidence."""
+    def nested(self, key: str, what: str) -> _Reader | None:
+        """A reader of the mapping under ``key`` (None when absent), naming its own line."""
         value = self.get(key, None)
         if value is None:
             return None
         if not isinstance(value, dict):
-            raise self.fail(f"{key!r} must be a mapping with 'date' and 'cite' (or 'quote')")
+            raise self.fail(f"{key!r} must be {what}")
         sub = _Reader(self.path, value, f"{self.what} {key}")
         sub.where = self.where if not getattr(value, "line", 0) else sub.where
+        return sub
+
+    def dated(self, key: str, *, events: tuple[str, ...] | None = None) -> DatedClaim | None:
+        """A ``{date, cite, [event]}`` mapping: a day a source states, with its evidence."""
+        sub = self.nested(key, "a mapping with 'date' and 'cite' (or 'quote')")
+        if sub is None:
+            return None
         event = sub.text("event", None) if events is not None else None
         if events is not None and event is not None and event not in events:
             raise sub.fail(f"unknown event {event!r}; known: {', '.join(events)}")
@@ -282,12 +289,9 @@ def _membership(r: _Reader, *, quoted: bool = True) -> Membership:
 
 def _membership_ref(r: _Reader, key: str) -> Membership | None:
     """A reference to another membership (member, role, organization and its time)."""
-    ref = r.get(key, None)
-    if ref is None:
+    sub = r.nested(key, "a mapping naming member, role, organization and time")
+    if sub is None:
         return None
-    if not isinstance(ref, dict):
-        raise r.fail(f"{key!r} must be a mapping naming member, role, organization and time")
-    sub = _Reader(r.path, ref, f"{r.what} {key}")
     membership = _membership(sub, quoted=False)
     sub.done()
     return membership

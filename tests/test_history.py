@@ -341,3 +341,17 @@ def test_a_name_two_people_bear_must_be_referred_to_by_id(tmp_path: Path) -> Non
     })
     with pytest.raises(SourceError, match=r"names several people \(nguyen-van-a, nguyen-van-a-2\)"):
         dataset_quads(settings)
+
+
+def test_a_dated_event_written_as_a_bare_day_is_refused_with_its_line(tmp_path: Path) -> None:
+    from kg.errors import SourceError
+
+    settings = _cited_sources(tmp_path, {
+        "a": "people:\n  - {id: nguyen-van-a, name: Nguyễn Văn A, cite: đoạn 1}\n"
+             "organisations:\n  - {name: Bộ X, kind: Ministry, cite: đoạn 1}\n"
+             "memberships:\n  - member: nguyen-van-a\n    role: bo-truong\n    organization: Bộ X\n"
+             "    from: 2020-01-01\n    cite: đoạn 1\n",
+    })
+    # line 13: the membership entry (7 lines of source block, 2 of people, 2 of organisations, 1 header)
+    with pytest.raises(SourceError, match=r"facts.yaml:13: memberships entry 1: 'from' must be a mapping"):
+        dataset_quads(settings)
