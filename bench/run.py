@@ -371,7 +371,7 @@ def render(*, args: argparse.Namespace, big_stats: dict[str, Any], gen_s: float,
         lines.append(f"| {name} | {rows_text} | {last.text()} | {early.text()} | {ratio(early, last)} |")
     lines += [
         "",
-        "The project's own queries write OPTIONALs last (kg/graphview.py).",
+        "The project's own queries write OPTIONALs last (kg/sparql/).",
         "",
         "## The SPARQL endpoint's query service",
         "",

@@ -170,7 +170,7 @@ def _step(store: Store, a: str, b: str, facts: list[Edge], details: dict[str, gv
     dated = gv.fetch_edges(store, Filters(), touching=[fact.source], kinds=[EDGE_KINDS[fact.kind]],
                            limit=10_000)
     fact = next((e for e in dated.edges if e.key == fact.key), fact)  # the same fact, with its dates
-    gv._edge_details(store, [fact], details)  # role label and the supporting quote
+    gv.edge_details(store, [fact], details)  # role label and the supporting quote
     kind = EDGE_KINDS[fact.kind]
     subject, predicate, obj = fact.statement
     if kind.statement == "fact":

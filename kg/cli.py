@@ -8,6 +8,7 @@ here, at the edge; the library raises them where it finds them.
 from __future__ import annotations
 
 import functools
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -17,8 +18,9 @@ import click
 
 from .config import Settings, describe_settings
 from .errors import BadInput, KGError
+from .formats import CLI_MEDIA_TYPES
 
-OUTPUT_FORMATS = ("table", "csv", "tsv", "json", "xml", "turtle", "ntriples", "jsonld")
+OUTPUT_FORMATS = ("table", *CLI_MEDIA_TYPES)
 
 
 def _settings(ctx: click.Context, **overrides: Any) -> Settings:
@@ -36,6 +38,12 @@ def reports_errors(command: Callable) -> Callable:
         except KGError as exc:
             click.echo(f"error: {exc}", err=True)
             sys.exit(exc.exit_code)
+        except BrokenPipeError:
+            # The reader went away (`tnmt-kg export | head`): what it wanted it has. Point
+            # stdout at /dev/null so the interpreter's last flush cannot fail again, and exit
+            # quietly, as `cat file | head` does.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(0)
 
     return wrapper
 
@@ -86,7 +94,7 @@ def build(ctx: click.Context, store: str | None, sources_dir: str | None, no_val
 @reports_errors
 def load(ctx: click.Context, store: str | None, files: tuple[Path, ...], graph_name: str | None,
          replace: bool) -> None:
-    """Stream RDF files (Turtle, N-Triples, TriG, N-Quads) into named graphs of their own."""
+    """Stream RDF files (Turtle, N-Triples, TriG, N-Quads, RDF/XML, JSON-LD) into graphs of their own."""
     from .build import load_files
 
     settings = _settings(ctx, store=store)
@@ -109,15 +117,6 @@ def _read_query(query_file: str | None, expression: str | None) -> str:
         raise BadInput(f"cannot read query: {exc.strerror}", where=query_file) from exc
 
 
-MEDIA_TYPES = {
-    "csv": "text/csv",
-    "tsv": "text/tab-separated-values",
-    "json": "application/sparql-results+json",
-    "xml": "application/sparql-results+xml",
-    "turtle": "text/turtle",
-    "ntriples": "application/n-triples",
-    "jsonld": "application/ld+json",
-}
 
 
 @main.command()
@@ -130,11 +129,12 @@ MEDIA_TYPES = {
               show_default=True, help="Output format.")
 @click.option("--timeout", type=float, default=None, help="Time limit in seconds.")
 @click.option("--max-rows", type=int, default=None, help="Row cap.")
+@click.option("--wide", is_flag=True, help="Table: keep every cell whole instead of fitting the terminal.")
 @click.pass_context
 @reports_errors
 def query(ctx: click.Context, store: str | None, query_file: str | None, expression: str | None,
           name: str | None, params: tuple[str, ...], fmt: str, timeout: float | None,
-          max_rows: int | None) -> None:
+          max_rows: int | None, wide: bool) -> None:
     """Run SPARQL from a file, -e, stdin, or a named query (--name) with --param KEY=VALUE."""
     from .query import QueryService, check_query, result_format
 
@@ -155,19 +155,22 @@ def query(ctx: click.Context, store: str | None, query_file: str | None, express
     with QueryService(settings.replace(query_workers=1)) as service:
         if fmt == "table":
             if form in ("SELECT", "ASK"):
-                _print_table(service, text, substitutions)
+                _print_table(service, text, substitutions, wide=wide)
                 return
             fmt = "turtle"
-        result = service.run(text, result_format=result_format(form, MEDIA_TYPES[fmt]),
+        result = service.run(text, result_format=result_format(form, CLI_MEDIA_TYPES[fmt]),
                              substitutions=substitutions)
         sys.stdout.buffer.write(result.body)
         if result.truncated:
             click.echo(f"warning: result cut at {settings.max_rows} rows", err=True)
 
 
-def _print_table(service: Any, text: str, substitutions: dict | None) -> None:
-    """A SELECT as aligned columns (from the JSON results, which carry the variables' order)."""
+def _print_table(service: Any, text: str, substitutions: dict | None, *, wide: bool = False) -> None:
+    """A SELECT as aligned columns (from the JSON results, which carry the variables' order),
+    fitted to the terminal's width (``COLUMNS``, or the terminal's own) unless ``wide`` or the
+    output is no terminal: the widest columns give way first and a cut cell ends with an ellipsis."""
     import json
+    import shutil
 
     from pyoxigraph import QueryResultsFormat
 
@@ -179,12 +182,37 @@ def _print_table(service: Any, text: str, substitutions: dict | None) -> None:
     variables = data["head"]["vars"]
     cells = [[_cell(row.get(v)) for v in variables] for row in data["results"]["bindings"]]
     widths = [max([len(v)] + [len(c[i]) for c in cells]) for i, v in enumerate(variables)]
-    click.echo("  ".join(v.ljust(w) for v, w in zip(variables, widths, strict=True)))
-    click.echo("  ".join("-" * w for w in widths))
-    for c in cells:
-        click.echo("  ".join(x.ljust(w) for x, w in zip(c, widths, strict=True)))
+    if not wide and (sys.stdout.isatty() or os.environ.get("COLUMNS")):
+        widths = fit_widths(widths, shutil.get_terminal_size((120, 24)).columns)
+    for line in ([variables, ["-" * w for w in widths]] + cells):
+        click.echo("  ".join(_fit(x, w) for x, w in zip(line, widths, strict=True)).rstrip())
     click.echo(f"({len(cells)} row{'s' if len(cells) != 1 else ''}"
                f"{', cut at the row cap' if result.truncated else ''})", err=True)
+
+
+def fit_widths(widths: list[int], total: int, *, narrowest: int = 8) -> list[int]:
+    """Column widths that fit ``total`` characters with two-space gaps, narrowing the widest.
+
+    >>> fit_widths([4, 300, 20], 60)
+    [4, 32, 20]
+    >>> fit_widths([10, 10], 80)
+    [10, 10]
+    """
+    widths = list(widths)
+    budget = total - 2 * (len(widths) - 1)
+    while sum(widths) > budget:
+        widest = max(range(len(widths)), key=lambda i: widths[i])
+        if widths[widest] <= narrowest:
+            break
+        others = sorted((w for i, w in enumerate(widths) if i != widest), reverse=True)
+        floor = max(narrowest, others[0] if others else narrowest, widths[widest] - (sum(widths) - budget))
+        widths[widest] = floor if floor < widths[widest] else widths[widest] - 1
+    return widths
+
+
+def _fit(cell: str, width: int) -> str:
+    cell = " ".join(cell.split()) if "\n" in cell or "\t" in cell else cell
+    return cell.ljust(width) if len(cell) <= width else cell[: width - 1] + "…"
 
 
 def _cell(term: dict | None) -> str:

@@ -11,8 +11,9 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from pyoxigraph import Store
+from pyoxigraph import Literal, NamedNode, Store
 
+from . import sparql
 from .ministry import (  # noqa: F401 - the ministry on a day belongs to the same pages
     MINISTRY,
     Change,
@@ -78,19 +79,7 @@ class SourceContribution:
 
 def sources(store: Store) -> list[SourceContribution]:
     """Every ``tnmt:SourceDocument`` with its title, address, date, publisher and contributions."""
-    rows = select(store, """
-        SELECT ?source (SAMPLE(?t) AS ?title) (SAMPLE(?u) AS ?url) (SAMPLE(?i) AS ?issued)
-               (SAMPLE(?ld) AS ?signed) (SAMPLE(?p) AS ?publisher) (SAMPLE(?pl) AS ?publisherLabel)
-               (SAMPLE(?id) AS ?identifier) (GROUP_CONCAT(DISTINCT STR(?c); separator=" ") AS ?classes)
-        WHERE {
-          ?source a tnmt:SourceDocument ; a ?c .
-          OPTIONAL { ?source dcterms:title ?t }
-          OPTIONAL { ?source schema:url ?u }
-          OPTIONAL { ?source dcterms:issued ?i }
-          OPTIONAL { ?source schema:legislationDate ?ld }
-          OPTIONAL { ?source dcterms:identifier ?id }
-          OPTIONAL { ?source schema:publisher ?p OPTIONAL { ?p rdfs:label ?pl } }
-        } GROUP BY ?source""")
+    rows = select(store, sparql.load("ministry/sources"))
     found: dict[str, SourceContribution] = {}
     for r in rows:
         classes = set(r.get("classes", "").split())
@@ -101,17 +90,12 @@ def sources(store: Store) -> list[SourceContribution]:
             publisher=r.get("publisherLabel", ""), publisher_iri=r.get("publisher", ""),
             identifier=r.get("identifier", ""),
             counts={name: 0 for name, _ in CONTRIBUTION_KINDS})
-    table = " ".join(f'(<{iri}> "{name}")' for name, iri in CONTRIBUTION_KINDS)
-    for r in select(store, f"""
-            SELECT ?source ?kind (COUNT(DISTINCT ?fact) AS ?n) WHERE {{
-              VALUES (?class ?kind) {{ {table} }}
-              ?fact dcterms:source ?source ; a ?class .
-              ?source a tnmt:SourceDocument .
-            }} GROUP BY ?source ?kind"""):
+    kinds = [(NamedNode(iri), Literal(name)) for name, iri in CONTRIBUTION_KINDS]
+    contributions = sparql.fill(sparql.load("ministry/source-contributions"), ("class", "kind"), kinds)
+    for r in select(store, contributions):
         if r["source"] in found:
             found[r["source"]].counts[r["kind"]] = int(r["n"])
-    for r in select(store, """SELECT ?source (COUNT(DISTINCT ?fact) AS ?n) WHERE {
-              ?fact dcterms:source ?source . ?source a tnmt:SourceDocument } GROUP BY ?source"""):
+    for r in select(store, sparql.load("ministry/source-facts")):
         if r["source"] in found:
             found[r["source"]].facts = int(r["n"])
     return sorted(found.values(), key=lambda s: (s.issued or "9999", s.id))
@@ -199,12 +183,5 @@ def coverage(store: Store, years: Iterable[int] = YEARS) -> Coverage:
 
 def holdings(store: Store) -> dict[str, int]:
     """How much the graph holds: sources, officials, the ministry's units, memberships, changes."""
-    rows = select(store, f"""SELECT
-        (COUNT(DISTINCT ?source) AS ?sources) (COUNT(DISTINCT ?person) AS ?officials)
-        (COUNT(DISTINCT ?unit) AS ?units) (COUNT(DISTINCT ?membership) AS ?memberships)
-        (COUNT(DISTINCT ?change) AS ?changes) WHERE {{
-          {{ ?source a tnmt:SourceDocument }} UNION {{ ?person a foaf:Person }} UNION
-          {{ ?unit org:subOrganizationOf+ <{MINISTRY}> }} UNION {{ ?membership a org:Membership }} UNION
-          {{ ?change a org:ChangeEvent }}
-        }}""")
+    rows = select(store, sparql.load("ministry/holdings"))
     return {k: int(v) for k, v in (rows[0] if rows else {}).items()}

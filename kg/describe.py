@@ -39,6 +39,8 @@ from datetime import UTC, datetime
 
 from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Store, Triple, serialize
 
+from . import sparql
+from .formats import W3C_FORMAT_IRIS
 from .vocab import BASE, DCTERMS, FOAF, ONTOLOGY_IRI, RDF, RDFS, SD, VOID, XSD, Namespace
 
 # Kept here until kg.vocab spells them: the W3C format IRIs and the entailment regime IRI.
@@ -62,18 +64,7 @@ DESCRIPTION = {
 }
 
 #: W3C format IRI of each media type the endpoint writes (sd:resultFormat).
-RESULT_FORMAT_IRIS: dict[str, NamedNode] = {
-    "application/sparql-results+json": FORMATS.SPARQL_Results_JSON,
-    "application/sparql-results+xml": FORMATS.SPARQL_Results_XML,
-    "text/csv": FORMATS.SPARQL_Results_CSV,
-    "text/tab-separated-values": FORMATS.SPARQL_Results_TSV,
-    "text/turtle": FORMATS.Turtle,
-    "application/n-triples": FORMATS["N-Triples"],
-    "application/n-quads": FORMATS["N-Quads"],
-    "application/trig": FORMATS.TriG,
-    "application/rdf+xml": FORMATS.RDF_XML,
-    "application/ld+json": FORMATS["JSON-LD"],
-}
+RESULT_FORMAT_IRIS: dict[str, NamedNode] = {m: NamedNode(iri) for m, iri in W3C_FORMAT_IRIS.items()}
 
 _SERIALISATION_PREFIXES = {
     "rdf": str(RDF),
@@ -138,19 +129,8 @@ class ServiceLinks:
 
 
 # The counts, each one aggregate query over the union of all graphs (set semantics: the
-# union as pyoxigraph gives it repeats a triple once per graph holding it, hence DISTINCT).
-_GRAPHS = "SELECT ?g (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
-_OWN_DEFAULT_GRAPH = "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"
-_CLASSES = """SELECT ?c (COUNT(DISTINCT ?s) AS ?n) { ?s a ?c FILTER(isIRI(?c)) }
-GROUP BY ?c ORDER BY DESC(?n) ?c"""
-_PROPERTIES = """SELECT ?p (COUNT(*) AS ?n) { SELECT DISTINCT ?s ?p ?o { ?s ?p ?o } }
-GROUP BY ?p ORDER BY DESC(?n) ?p"""
-_SUBJECTS = "SELECT (COUNT(DISTINCT ?s) AS ?n) { ?s ?p ?o }"
-_OBJECTS = "SELECT (COUNT(DISTINCT ?o) AS ?n) { ?s ?p ?o }"
-_ENTITIES = f"""SELECT (COUNT(DISTINCT ?s) AS ?n) {{
-  ?s ?p ?o FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{BASE}")) }}"""
-_LICENSE = f"""SELECT ?l {{ <{ONTOLOGY_IRI}> <{DCTERMS.license.value}> ?l FILTER(isIRI(?l)) }}
-ORDER BY ?l LIMIT 1"""
+# union as pyoxigraph gives it repeats a triple once per graph holding it, hence DISTINCT);
+# the queries are kg/sparql/stats/*.rq.
 
 
 def _rows(store: Store, query: str, *, union: bool = True) -> list:
@@ -174,21 +154,21 @@ def dataset_stats(store: Store, *, build_id: str, modified: float) -> DatasetSta
     :param build_id: the build the counts belong to.
     :param modified: the build's time, seconds since the epoch.
     """
-    properties = _counts(store, _PROPERTIES, "p")
-    licenses = _rows(store, _LICENSE)
+    properties = _counts(store, sparql.load("stats/void_properties"), "p")
+    licenses = _rows(store, sparql.fill(sparql.load("stats/license"), "ontology", [NamedNode(ONTOLOGY_IRI)]))
     return DatasetStats(
         build_id=build_id,
         modified=modified,
         triples=sum(properties.values()),
         quads=len(store),
-        distinct_subjects=_count(store, _SUBJECTS),
-        distinct_objects=_count(store, _OBJECTS),
-        entities=_count(store, _ENTITIES),
-        classes=_counts(store, _CLASSES, "c"),
+        distinct_subjects=_count(store, sparql.load("stats/distinct_subjects")),
+        distinct_objects=_count(store, sparql.load("stats/distinct_objects")),
+        entities=_count(store, sparql.fill(sparql.load("stats/entities"), "space", [Literal(BASE)])),
+        classes=_counts(store, sparql.load("stats/void_classes"), "c"),
         properties=properties,
-        graphs=_counts(store, _GRAPHS, "g", union=False),
+        graphs=_counts(store, sparql.load("stats/graphs"), "g", union=False),
         # Without the union option the default graph is the store's own one.
-        default_graph_triples=_count(store, _OWN_DEFAULT_GRAPH, union=False),
+        default_graph_triples=_count(store, sparql.load("stats/own_default_graph"), union=False),
         license=licenses[0]["l"].value if licenses else DEFAULT_LICENSE,
     )
 

@@ -19,16 +19,6 @@ from . import store as kgstore
 from .config import Settings
 from .vocab import PREFIXES
 
-#: file suffix and media type of each export format
-EXPORT_FORMATS: dict[str, tuple[str, str]] = {
-    "turtle": ("ttl", "text/turtle"),
-    "trig": ("trig", "application/trig"),
-    "ntriples": ("nt", "application/n-triples"),
-    "nquads": ("nq", "application/n-quads"),
-    "jsonld": ("jsonld", "application/ld+json"),
-    "rdfxml": ("rdf", "application/rdf+xml"),
-}
-
 
 def export_store(settings: Settings, fmt: str, output: Path | None) -> None:
     """Write the whole graph to ``output`` (atomically, via a temporary file) or stdout."""

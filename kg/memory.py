@@ -327,7 +327,7 @@ def _close_inherited_descriptors(*, keep: int) -> None:
 
 
 def _serve_forks(listener: socket.socket, store: Store) -> None:  # pragma: no cover - in the forker
-    from .query import _worker_main
+    from .workers import worker_main
 
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps the workers
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -358,7 +358,7 @@ def _serve_forks(listener: socket.socket, store: Store) -> None:  # pragma: no c
                 signal.signal(signal.SIGTERM, signal.SIG_DFL)
                 code = 0
                 try:
-                    _worker_main(Connection(fds[0]), "", store=store)
+                    worker_main(Connection(fds[0]), "", store=store)
                 except BaseException:
                     code = 1
                 finally:

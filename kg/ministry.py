@@ -20,6 +20,12 @@ The rules for time are those of ``docs/model.md`` ("Time", "The ministry over ti
 datetime.date(2022, 11, 1)
 >>> Holder("p", "A", "r", "Cục trưởng", "m", attested=dt.date(2020, 5, 9)).held_in(2020)
 True
+
+The queries are in ``kg/sparql/ministry/``; those about the ministry name it as
+``unit:bo-tai-nguyen-va-moi-truong`` (:data:`MINISTRY`):
+
+>>> all(f"unit:{local_name(MINISTRY)}" in sparql.load(f"ministry/{q}") for q in ("units", "heads", "changes"))
+True
 """
 
 from __future__ import annotations
@@ -32,10 +38,11 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from pyoxigraph import Store
+from pyoxigraph import NamedNode, Store
 
+from . import sparql
 from .errors import BadInput
-from .vocab import BASE, PREFIXES, local_name, values_clause
+from .vocab import BASE, local_name
 
 MINISTRY = BASE + "org/bo-tai-nguyen-va-moi-truong"
 #: The roles of the head of a unit, and their acting / in-charge variants (ontology/roles*.ttl).
@@ -76,7 +83,8 @@ def sort_key(label: str) -> str:
 
 
 def select(store: Store, query: str) -> list[dict[str, str]]:
-    result = store.query(query, prefixes=PREFIXES, use_default_graph_as_union=True)
+    """The rows of a SELECT (a query's text, from :func:`kg.sparql.load`), each a dict of strings."""
+    result = store.query(query, use_default_graph_as_union=True)
     names = [v.value for v in result.variables]
     return [{n: row[n].value for n in names if row[n] is not None} for row in result]
 
@@ -164,15 +172,7 @@ def units(store: Store) -> dict[str, Unit]:
     """The ministry and every organisation under it (``org:subOrganizationOf``, at any depth),
     each with its days and the holders of its head's role (the minister's for the ministry)."""
     found: dict[str, Unit] = {}
-    for r in select(store, f"""
-            SELECT DISTINCT ?unit ?parent ?label ?founded ?dissolved ?operated WHERE {{
-              {{ BIND(<{MINISTRY}> AS ?unit) }} UNION
-              {{ ?unit org:subOrganizationOf ?parent . ?parent org:subOrganizationOf* <{MINISTRY}> }}
-              OPTIONAL {{ ?unit rdfs:label ?label FILTER(lang(?label) = "vi") }}
-              OPTIONAL {{ ?unit schema:foundingDate ?founded }}
-              OPTIONAL {{ ?unit schema:dissolutionDate ?dissolved }}
-              OPTIONAL {{ ?unit tnmt:operatedUntil ?operated }}
-            }}"""):
+    for r in select(store, sparql.load("ministry/units")):
         unit = found.setdefault(r["unit"], Unit(r["unit"], r.get("label") or local_name(r["unit"])))
         if "parent" in r:
             unit.parents.add(r["parent"])
@@ -184,18 +184,9 @@ def units(store: Store) -> dict[str, Unit]:
             unit.dissolved = dissolved
         if operated and (unit.operated_until is None or operated > unit.operated_until):
             unit.operated_until = operated
-    for r in select(store, f"""
-            SELECT DISTINCT ?m ?org ?role ?roleLabel ?person ?name ?foafName ?begin ?end ?inside WHERE {{
-              {values_clause("role", HEAD_ROLES + MINISTER_ROLES)}
-              ?m org:role ?role ; org:organization ?org ; org:member ?person ; org:memberDuring ?i .
-              ?org org:subOrganizationOf* <{MINISTRY}> .
-              OPTIONAL {{ ?i time:hasBeginning/time:inXSDDate ?begin }}
-              OPTIONAL {{ ?i time:hasEnd/time:inXSDDate ?end }}
-              OPTIONAL {{ ?i time:inside/time:inXSDDate ?inside }}
-              OPTIONAL {{ ?person rdfs:label ?name FILTER(lang(?name) = "vi") }}
-              OPTIONAL {{ ?person foaf:name ?foafName }}
-              OPTIONAL {{ ?role skos:prefLabel ?roleLabel FILTER(lang(?roleLabel) = "vi") }}
-            }}"""):
+    roles = [NamedNode(r) for r in HEAD_ROLES + MINISTER_ROLES]
+    heads = sparql.fill(sparql.load("ministry/heads"), "role", roles)
+    for r in select(store, heads):
         unit = found.get(r["org"])
         is_minister = r["role"] in MINISTER_ROLES
         if unit is None or is_minister != (unit.iri == MINISTRY):
@@ -326,16 +317,7 @@ def changes(store: Store) -> list[Change]:
     """Every change of structure with the ministry or one of its units on either side."""
     found: dict[str, Change] = {}
     sides: dict[str, dict[str, dict[str, str]]] = defaultdict(lambda: {"original": {}, "resulting": {}})
-    for r in select(store, f"""
-            SELECT DISTINCT ?change ?class ?date ?side ?org ?label WHERE {{
-              ?change a org:ChangeEvent ; dcterms:date ?date ; a ?class .
-              FILTER(STRSTARTS(STR(?class), STR(tnmt:)))
-              {{ ?change org:originalOrganization ?org BIND("original" AS ?side) }} UNION
-              {{ ?change org:resultingOrganization ?org BIND("resulting" AS ?side) }}
-              FILTER EXISTS {{ ?change org:originalOrganization|org:resultingOrganization ?o .
-                               ?o org:subOrganizationOf* <{MINISTRY}> }}
-              OPTIONAL {{ ?org rdfs:label ?label FILTER(lang(?label) = "vi") }}
-            }}"""):
+    for r in select(store, sparql.load("ministry/changes")):
         day = _day(r["date"])
         if day is None:
             continue
@@ -343,21 +325,13 @@ def changes(store: Store) -> list[Change]:
         sides[r["change"]][r["side"]][r["org"]] = r.get("label") or local_name(r["org"])
     if not found:
         return []
-    iris = sorted(found)
-    for r in select(store, f"""
-            SELECT DISTINCT ?change ?source ?title ?url ?identifier WHERE {{
-              {values_clause("change", iris)}
-              ?change dcterms:source ?source .
-              OPTIONAL {{ ?source dcterms:title ?title }}
-              OPTIONAL {{ ?source schema:url ?url }}
-              OPTIONAL {{ ?source dcterms:identifier ?identifier }}
-            }} ORDER BY ?source"""):
+    changed = [NamedNode(iri) for iri in sorted(found)]
+    for r in select(store, sparql.fill(sparql.load("ministry/change-sources"), "change", changed)):
         change = found[r["change"]]
         if all(s.iri != r["source"] for s in change.sources):
             change.sources.append(ChangeSource(r["source"], r.get("title", ""), r.get("url", ""),
                                                r.get("identifier", "")))
-    for r in select(store, f"""SELECT DISTINCT ?change ?other WHERE {{
-              {values_clause("change", iris)} ?change tnmt:conflictsWith ?other }} ORDER BY ?other"""):
+    for r in select(store, sparql.fill(sparql.load("ministry/change-conflicts"), "change", changed)):
         found[r["change"]].conflicts_with.append(r["other"])
     for iri, change in found.items():
         for side in ("original", "resulting"):

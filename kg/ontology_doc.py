@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 
 from pyoxigraph import BlankNode, NamedNode, Store, Variable
 
-from .entities import Term, labels_of, short_name
+from . import sparql
+from .labels import Term, labels_of, short_name
 from .vocab import ONTOLOGY_GRAPH, ONTOLOGY_IRI, ONTOLOGY_NS, PREFIXES
 
 _TEXT_PROPERTIES = {
@@ -92,7 +93,7 @@ class OntologyDoc:
 def ontology_doc(store: Store) -> OntologyDoc:
     """Read the documentation data from the ``graph/ontology`` named graph."""
     graph = {Variable("g"): ONTOLOGY_GRAPH}
-    rows = list(store.query("SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }", substitutions=graph))
+    rows = list(store.query(sparql.load("entities/named_graph"), substitutions=graph))
     by_subject: dict[str, list[tuple[str, object]]] = defaultdict(list)
     blank: dict[str, list[tuple[str, object]]] = defaultdict(list)
     for row in rows:

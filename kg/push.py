@@ -27,28 +27,27 @@ Re-running replaces the project's graphs with the store's again: the push is ide
 
 Blank nodes are scoped to one request (one document), so the batches never split the triples
 that share blank nodes: such triples are held back and sent together, whole connected groups per
-batch. The HTTP side is :mod:`urllib` alone; no redirect is ever followed (a redirect is
-reported, with where it pointed). :class:`kg.remote.RemoteStore` is the app's read-only client
-(form-encoded queries, no credentials); this module needs writes and authentication, so it has
-its own small client, which only ever speaks to the URLs it was given.
+batch. The HTTP side is :class:`kg.http.EngineClient`, the client the remote query backend
+uses too: no redirect is ever followed (a redirect is reported, with where it pointed), and
+credentials go only to the URLs it was given.
 """
 
 from __future__ import annotations
 
 import json
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
-from pyoxigraph import BlankNode, DefaultGraph, NamedNode, RdfFormat, Triple, serialize
+from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, RdfFormat, Triple, serialize
 
+from . import sparql
 from . import store as kgstore
 from .errors import BadInput, KGError
+from .http import EngineAnswered, EngineClient, EngineDeadline, EngineUnreachable
 from .remote import GRAPH_PREFIX
 
 #: triples per request (an N-Triples document or an INSERT DATA block)
@@ -175,53 +174,39 @@ def insert_request(graph: str, triples: list[Triple]) -> bytes:
 
 # --- the HTTP side ----------------------------------------------------------------------------
 
-class _RefuseRedirects(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, req, fp, code, msg, headers, newurl):  # noqa: ANN001, ANN201
-        raise PushFailed(f"the engine answered {code} redirecting to {newurl}; redirects are not "
-                         "followed: give that URL if it is the engine's", where=req.full_url)
-
-
 class _Client:
-    """POST/PUT to the engine's URLs with credentials; HTTP errors become :class:`PushFailed`."""
+    """The engine's URLs over :class:`kg.http.EngineClient`; its errors become :class:`PushFailed`."""
 
     def __init__(self, engine: Engine) -> None:
-        for name in ("endpoint", "update_endpoint", "graph_store"):
-            url = getattr(engine, name)
-            if url is not None and urllib.parse.urlsplit(url).scheme not in ("http", "https"):
-                raise BadInput(f"{name} must be an http(s) URL, got {url!r}", where=name)
         self.engine = engine
-        handlers: list[urllib.request.BaseHandler] = [_RefuseRedirects()]
-        if engine.user is not None:
-            passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
-            for url in (engine.endpoint, engine.update_endpoint, engine.graph_store):
-                if url:
-                    passwords.add_password(None, url, engine.user, engine.password or "")
-            handlers += [urllib.request.HTTPDigestAuthHandler(passwords),
-                         urllib.request.HTTPBasicAuthHandler(passwords)]
-        self._opener = urllib.request.build_opener(*handlers)
+        self._http = EngineClient({"endpoint": engine.endpoint, "update_endpoint": engine.update_endpoint,
+                                   "graph_store": engine.graph_store},
+                                  user=engine.user, password=engine.password, agent="tnmt-kg push")
 
     def send(self, method: str, url: str, body: bytes, content_type: str, *, doing: str,
              accept: str = "*/*") -> bytes:
-        request = urllib.request.Request(url, data=body, method=method, headers={
-            "Content-Type": content_type, "Accept": accept, "User-Agent": "tnmt-kg push"})
         try:
-            with self._opener.open(request, timeout=self.engine.timeout) as response:
-                return response.read()
-        except urllib.error.HTTPError as exc:
-            detail = " ".join(exc.read(400).decode("utf-8", "replace").split()) if exc.fp else ""
-            hint = ""
-            if exc.code == 401:
-                hint = (" (wrong --user/--password)" if self.engine.user is not None
-                        else " (the engine wants credentials: give --user and --password)")
-            elif exc.code == 403:
-                hint = " (the user may not write here)"
-            raise PushFailed(f"{doing}: the engine answered HTTP {exc.code}{hint}"
-                             + (f": {detail}" if detail else ""), where=url) from None
-        except PushFailed:
-            raise
-        except (urllib.error.URLError, OSError) as exc:
-            reason = getattr(exc, "reason", exc)
-            raise PushFailed(f"{doing}: cannot reach the engine: {reason}", where=url) from None
+            answer, _type = self._http.send(method, url, body, content_type, accept=accept,
+                                            deadline=time.monotonic() + self.engine.timeout)
+            return answer
+        except EngineAnswered as exc:
+            raise PushFailed(f"{doing}: {self._explain(exc)}", where=url) from None
+        except EngineUnreachable as exc:
+            raise PushFailed(f"{doing}: {exc.message}", where=url) from None
+        except EngineDeadline:
+            raise PushFailed(f"{doing}: no answer within {self.engine.timeout:g} s", where=url) from None
+
+    def _explain(self, exc: EngineAnswered) -> str:
+        if 300 <= exc.code < 400:
+            return (f"the engine answered {exc.code} redirecting to {exc.location}; redirects are not "
+                    "followed: give that URL if it is the engine's")
+        hint = ""
+        if exc.code == 401:
+            hint = (" (wrong --user/--password)" if self.engine.user is not None
+                    else " (the engine wants credentials: give --user and --password)")
+        elif exc.code == 403:
+            hint = " (the user may not write here)"
+        return f"the engine answered HTTP {exc.code}{hint}" + (f": {exc.detail[:400]}" if exc.detail else "")
 
     def query(self, text: str, *, doing: str) -> dict:
         body = urllib.parse.urlencode({"query": text}).encode()
@@ -247,10 +232,8 @@ class _Client:
 
 def engine_counts(client: _Client, prefix: str = GRAPH_PREFIX) -> dict[str, int]:
     """Triples per graph of the project's on the engine."""
-    data = client.query(
-        "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
-        f"FILTER(STRSTARTS(STR(?g), {json.dumps(prefix)})) }} GROUP BY ?g",
-        doing="listing the project's graphs on the engine")
+    data = client.query(sparql.fill(sparql.load("push/graph-counts"), "prefix", [Literal(prefix)]),
+                        doing="listing the project's graphs on the engine")
     return {row["g"]["value"]: int(row["n"]["value"]) for row in data["results"]["bindings"]}
 
 

@@ -1,11 +1,10 @@
-"""A read-only stand-in for :class:`pyoxigraph.Store` over an external SPARQL 1.1 endpoint.
+"""The remote backend: an external SPARQL 1.1 engine (Virtuoso, say) answering the query
+service through the standard protocol, over :mod:`kg.http`'s one client.
 
-For teams whose graph outgrows the embedded store, the app runs on an existing engine
-(Virtuoso, say) through the standard protocol: user queries go through
-:class:`kg.query.QueryService` in its ``remote`` mode, and the app's own lookups (entity
-pages, search, graph view) through this class, which offers the part of the ``Store`` API that
-the library uses — ``query``, ``quads_for_pattern``, ``named_graphs``, ``len`` — so the
-library's modules need not know which engine answers.
+For teams whose graph outgrows the embedded store, every read — user queries and the app's own
+(:mod:`kg.service_store`) — goes to the engine under the same deadline and row cap as the
+worker processes give the embedded store. Its dataset is the project's named graphs (their
+union the default graph), never the engine's own system graphs.
 
 ``substitutions=`` cannot cross the protocol, so bound terms are put into the query as a
 ``VALUES`` block at the start of the outermost group pattern, written with pyoxigraph's own
@@ -18,31 +17,29 @@ SELECT ?n WHERE { VALUES (?p) { (<http://x/p1>) } ?p <http://x/name> ?n }
 
 from __future__ import annotations
 
+import dataclasses
+import io
 import json
 import re
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from pyoxigraph import (
     BlankNode,
-    DefaultGraph,
     Literal,
     NamedNode,
-    Quad,
     QueryBoolean,
     QueryResultsFormat,
     RdfFormat,
     Variable,
     parse,
     parse_query_results,
-    serialize,
 )
 
-from .errors import BadInput, KGError, QueryTimeout
+from .errors import BadInput, KGError, NotAcceptable, QueryRefused, QuerySyntaxError, QueryTimeout
+from .http import EngineAnswered, EngineClient, EngineDeadline, EngineUnreachable
+from .results import Deadline, Job, serialise
 from .vocab import BASE
 
 GRAPH_PREFIX = BASE + "graph/"
@@ -105,115 +102,123 @@ def bind_values(query: str, substitutions: Mapping[str | Variable, Any]) -> str:
     return query[:at] + block + query[at:]
 
 
-def _prefix_lines(prefixes: Mapping[str, str] | None) -> str:
-    return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in (prefixes or {}).items())
+_RESULTS_ACCEPT = (
+    "application/sparql-results+json, application/sparql-results+xml;q=0.9, text/tab-separated-values;q=0.8"
+)
+# No JSON-LD: its @context may name a remote document, and nothing must be fetched.
+_GRAPH_ACCEPT = ("application/n-triples, text/turtle;q=0.9, application/n-quads;q=0.8, "
+                 "application/rdf+xml;q=0.7")
+_PROJECT_GRAPHS = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } FILTER(STRSTARTS(STR(?g), ?prefix)) }"
 
 
-class RemoteStore:
-    """The read-only ``Store`` API the library uses, answered by a SPARQL 1.1 endpoint."""
+class RemoteEndpoint:
+    """An external SPARQL 1.1 endpoint spoken to with the SPARQL 1.1 Protocol."""
 
     #: seconds the list of the project's graphs is reused before it is asked again
     GRAPHS_TTL = 30.0
 
-    def __init__(self, endpoint: str, *, timeout: float = 30.0, graph_prefix: str = GRAPH_PREFIX) -> None:
-        if urllib.parse.urlsplit(endpoint).scheme not in ("http", "https"):
-            raise BadInput(f"remote_endpoint must be an http(s) URL, got {endpoint!r}",
-                           where="remote_endpoint")
-        self.endpoint = endpoint
-        self.timeout = timeout
+    def __init__(self, url: str, *, graph_prefix: str = GRAPH_PREFIX) -> None:
+        self.url = url
         self.graph_prefix = graph_prefix
+        self._client = EngineClient({"remote_endpoint": url})
         self._graphs: tuple[float, list[str]] | None = None
 
-    def project_graphs(self) -> list[str]:
+    def project_graphs(self, deadline: float | None = None) -> list[str]:
         """The engine's named graphs that belong to the project (not, say, Virtuoso's own)."""
         now = time.monotonic()
         if self._graphs is None or now - self._graphs[0] > self.GRAPHS_TTL:
-            body, _type = self._post(
-                "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } "
-                f"FILTER(STRSTARTS(STR(?g), {json.dumps(self.graph_prefix)})) }}",
-                "application/sparql-results+json", dataset=False)
+            query = bind_values(_PROJECT_GRAPHS, {"prefix": Literal(self.graph_prefix)})
+            body, _type = self._post([("query", query)], "application/sparql-results+json",
+                                     deadline if deadline is not None else now + 30.0)
             rows = json.loads(body)["results"]["bindings"]
             self._graphs = (now, sorted(r["g"]["value"] for r in rows))
         return self._graphs[1]
 
-    # --- the protocol
-    def _post(self, query: str, accept: str, *, dataset: bool = True) -> tuple[bytes, str]:
-        """POST the query; with ``dataset`` the default graph is the union of the project's
-        graphs and only they are named graphs (protocol ``default-graph-uri``/``named-graph-uri``)."""
-        params = [("query", query)]
-        if dataset:
-            graphs = self.project_graphs()
-            params += [("default-graph-uri", g) for g in graphs]
-            params += [("named-graph-uri", g) for g in graphs]
-        request = urllib.request.Request(
-            self.endpoint, data=urllib.parse.urlencode(params).encode(), method="POST",
-            headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": accept,
-                     "User-Agent": "tnmt-kg"})
-        started = time.monotonic()
-        try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310
-                return response.read(), response.headers.get("Content-Type", "")
-        except urllib.error.HTTPError as exc:
-            detail = exc.read(500).decode("utf-8", "replace")
-            raise KGError(f"the SPARQL endpoint answered {exc.code}: {detail}", where=self.endpoint) from None
-        except (urllib.error.URLError, TimeoutError) as exc:
-            if time.monotonic() - started >= self.timeout:
-                raise QueryTimeout(f"the SPARQL endpoint did not answer in {self.timeout:g} s",
-                                   where=self.endpoint) from None
-            raise KGError(f"cannot reach the SPARQL endpoint: {exc}", where=self.endpoint) from None
+    def _dataset(self, job: Job, deadline: float) -> list[tuple[str, str]]:
+        """The protocol's dataset parameters. With none given and no FROM in the query, the
+        project's graphs: the same union default graph as the embedded store, without the
+        engine's own graphs (Virtuoso keeps its system data in the default graph)."""
+        default_graphs, named_graphs = job.default_graphs, job.named_graphs
+        if job.union_default_graph and not default_graphs and not named_graphs:
+            default_graphs = named_graphs = tuple(self.project_graphs(deadline))
+        return ([("default-graph-uri", g) for g in default_graphs]
+                + [("named-graph-uri", g) for g in named_graphs])
 
-    def query(self, query: str, *, prefixes: Mapping[str, str] | None = None,
-              substitutions: Mapping[str | Variable, Any] | None = None,
-              use_default_graph_as_union: bool = True, **_ignored: Any) -> Any:
-        """Like ``Store.query``: solutions, a boolean, or triples.
+    def execute(self, job: Job, deadline: float) -> tuple[bytes, int, bool]:
+        """Run a job remotely and cap it here like the workers do: (body, rows, truncated).
 
-        The endpoint's own default graph is used; Virtuoso's is the union of all graphs,
-        which is what ``use_default_graph_as_union`` asks of pyoxigraph.
+        The endpoint is asked for a format pyoxigraph can read back (JSON results,
+        N-Triples, …) rather than the wanted one, because capping needs the rows.
+
+        :raises Deadline: the answer did not come within the deadline.
         """
-        text = bind_values(_prefix_lines(prefixes) + query, substitutions or {})
-        form = _query_form(text)
-        if form in ("CONSTRUCT", "DESCRIBE"):
-            body, _type = self._post(text, "application/n-triples")
-            return list(parse(body, RdfFormat.N_TRIPLES))
-        body, _type = self._post(text, "application/sparql-results+json")
-        return parse_query_results(normalise_json_results(body), QueryResultsFormat.JSON)
+        if job.substitutions:
+            # The protocol cannot bind variables, so the terms go into a VALUES block
+            # written by pyoxigraph's serialiser (typed, escaped terms — never raw text).
+            job = dataclasses.replace(job, query=bind_values(job.query, dict(job.substitutions)),
+                                      substitutions=())
+        graph_form = job.form in ("CONSTRUCT", "DESCRIBE")
+        params = [("query", job.query), *self._dataset(job, deadline)]
+        body, content_type = self._post(params, _GRAPH_ACCEPT if graph_form else _RESULTS_ACCEPT, deadline)
+        if graph_form:
+            result = self._read_graph(body, content_type)
+        else:
+            result = self._read_results(body, content_type, job)
+        out = io.BytesIO()
+        rows, truncated = serialise(result, job, out)
+        return out.getvalue(), rows, truncated
 
-    def quads_for_pattern(self, subject: Any = None, predicate: Any = None, obj: Any = None,
-                          graph_name: Any = None) -> Iterator[Quad]:
-        terms = {"s": subject, "p": predicate, "o": obj}
-        bound = {k: v for k, v in terms.items() if v is not None}
-        graph = None if graph_name is None or isinstance(graph_name, DefaultGraph) else graph_name
-        if graph is not None:
-            bound["g"] = graph
-        rows = self.query("SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }", substitutions=bound)
-        for row in rows:
-            yield Quad(row["s"], row["p"], row["o"], row["g"])
+    def _read_graph(self, body: bytes, content_type: str) -> list:
+        fmt = RdfFormat.from_media_type(content_type)
+        if fmt is None or fmt in (RdfFormat.JSON_LD, RdfFormat.STREAMING_JSON_LD):
+            raise KGError(f"the SPARQL endpoint sent {content_type!r}, not RDF", where=self.url)
+        try:
+            return list(parse(body, fmt))
+        except SyntaxError as exc:
+            raise KGError(f"the SPARQL endpoint sent invalid {fmt.name}: {exc}", where=self.url) from None
 
-    def named_graphs(self) -> Iterator[NamedNode]:
-        return iter([NamedNode(g) for g in self.project_graphs()])
+    def _read_results(self, body: bytes, content_type: str, job: Job) -> Any:
+        fmt = QueryResultsFormat.from_media_type(content_type)
+        if fmt is None or fmt == QueryResultsFormat.CSV:
+            raise KGError(f"the SPARQL endpoint sent {content_type!r}, not readable query results",
+                          where=self.url)
+        if fmt == QueryResultsFormat.JSON:
+            body = normalise_json_results(body)
+        try:
+            result = parse_query_results(body, fmt)
+        except SyntaxError as exc:
+            raise KGError(f"the SPARQL endpoint sent invalid results: {exc}", where=self.url) from None
+        if (job.form == "ASK") != isinstance(result, QueryBoolean):
+            raise KGError(f"the SPARQL endpoint answered a {job.form} query with the wrong kind of result",
+                          where=self.url)
+        return result
 
-    def dump(self, output: Any, format: RdfFormat, *, prefixes: Any = None, **_ignored: Any) -> None:
-        """Like ``Store.dump`` for the dataset formats (N-Quads, TriG)."""
-        serialize(self.quads_for_pattern(), output, format, prefixes=prefixes)
-
-    def __len__(self) -> int:
-        rows = list(self.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"))
-        return int(rows[0]["n"].value)
-
-    def __iter__(self) -> Iterator[Quad]:
-        return self.quads_for_pattern()
-
-    def ask(self, query: str, **options: Any) -> bool:
-        result = self.query(query, **options)
-        return bool(result) if isinstance(result, QueryBoolean) else bool(result)
+    def _post(self, params: list[tuple[str, str]], accept: str, deadline: float) -> tuple[bytes, str]:
+        try:
+            return self._client.form_post(self.url, params, accept=accept, deadline=deadline)
+        except EngineDeadline:
+            raise Deadline from None
+        except EngineAnswered as exc:
+            raise _http_error(exc) from None
+        except EngineUnreachable as exc:
+            raise KGError(f"cannot reach the SPARQL endpoint: {exc.message}", where=self.url) from None
 
 
-def _query_form(query: str) -> str:
-    for match in _TOKEN.finditer(query):
-        upper = match.group().upper()
-        if upper in _FORMS:
-            return upper
-    raise BadInput("not a SPARQL query form", where="query")
+def _http_error(exc: EngineAnswered) -> KGError:
+    said = f"the SPARQL endpoint answered {exc.code} {exc.reason}"
+    said += f": {exc.detail}" if exc.detail else ""
+    if exc.code == 400:
+        return QuerySyntaxError(said, where=exc.url)
+    if exc.code in (401, 403):
+        return QueryRefused(said, where=exc.url)
+    if exc.code in (406, 415):
+        return NotAcceptable(said, where=exc.url)
+    if exc.code in (408, 504):
+        return QueryTimeout(said, where=exc.url)
+    if 300 <= exc.code < 400:
+        return KGError(f"the SPARQL endpoint redirects ({exc.code}) to {exc.location}; "
+                       "configure that URL as remote_endpoint", where=exc.url)
+    return KGError(said, where=exc.url)
 
 
 def normalise_json_results(body: bytes) -> bytes:

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 from pyoxigraph import Store
 
-from .entities import Term, _relabel, _select, _term, labels_of, parse_iri
+from . import sparql
+from .labels import Term, _relabel, _select, _term, labels_of, parse_iri
 
 
 def normalise_with_map(text: str) -> tuple[str, list[int]]:
@@ -88,13 +89,12 @@ def source_text(store: Store, iri: str) -> SourceText | None:
     """The source's ``schema:text`` with every quote of the facts derived from it located, or
     ``None`` when the IRI has no text."""
     node = parse_iri(iri)
-    texts = _select(store, "SELECT ?x ?text WHERE { ?x schema:text ?text } LIMIT 1", x=node)
+    texts = _select(store, sparql.load("entities/source_text"), x=node)
     if not texts:
         return None
     text = unicodedata.normalize("NFC", texts[0]["text"].value)
     facts_by_quote: dict[str, list[Term]] = defaultdict(list)
-    for row in _select(store, """SELECT ?x ?fact ?quote WHERE {
-            ?fact prov:wasDerivedFrom ?x ; tnmt:quote ?quote }""", x=node):
+    for row in _select(store, sparql.load("entities/source_quotes"), x=node):
         term = _term(row["fact"])
         if term not in facts_by_quote[row["quote"].value]:
             facts_by_quote[row["quote"].value].append(term)

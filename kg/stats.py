@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from pyoxigraph import Store
+from pyoxigraph import NamedNode, Store
 
+from . import sparql
 from . import store as kgstore
 from .config import Settings
 
@@ -13,16 +14,10 @@ from .config import Settings
 def store_stats(settings: Settings) -> dict[str, Any]:
     """Counts computed by the store itself (aggregate queries), never by loading the graph."""
     store = kgstore.open_read_only(settings.store)
-    graphs = {
-        s["g"].value: int(s["n"].value)
-        for s in store.query("SELECT ?g (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g")
-    }
+    graphs = {s["g"].value: int(s["n"].value) for s in store.query(sparql.load("stats/graphs"))}
     classes = {
         s["c"].value: int(s["n"].value)
-        for s in store.query(
-            "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) { ?s a ?c } GROUP BY ?c ORDER BY DESC(?n) ?c",
-            use_default_graph_as_union=True,
-        )
+        for s in store.query(sparql.load("stats/classes"), use_default_graph_as_union=True)
     }
     info = kgstore.build_info(settings.store)
     return {"quads": len(store), "graphs": graphs, "classes": classes, "build": info.__dict__}
@@ -44,14 +39,8 @@ COUNTED_CLASSES = (
 
 def class_counts(store: Store) -> list[dict[str, Any]]:
     """Entities of the classes a researcher looks for first, with an English label each."""
-    values = " ".join(f"<{c}>" for c in COUNTED_CLASSES)
-    rows = store.query(
-        f"""SELECT ?c (COUNT(DISTINCT ?s) AS ?n) (SAMPLE(?l) AS ?label) WHERE {{
-          VALUES ?c {{ {values} }} ?s a ?c .
-          OPTIONAL {{ ?c <http://www.w3.org/2000/01/rdf-schema#label> ?l FILTER(lang(?l) = "en") }}
-        }} GROUP BY ?c""",
-        use_default_graph_as_union=True,
-    )
+    query = sparql.fill(sparql.load("stats/counted_classes"), "c", [NamedNode(c) for c in COUNTED_CLASSES])
+    rows = store.query(query, use_default_graph_as_union=True)
     found = {
         r["c"].value: {"iri": r["c"].value, "count": int(r["n"].value),
                        "label": r["label"].value if r["label"] else _local_name(r["c"].value)}

@@ -24,21 +24,15 @@ from typing import Any
 from pyoxigraph import NamedNode, Quad, QuadParser, RdfFormat, Store, parse, serialize
 
 from .errors import BadInput, KGError, RdfSyntaxError, StoreMissing, UnknownFormat
+from .formats import LOAD_SUFFIXES, RDF_FORMATS
 
 BUILD_INFO = "build.json"
 KEEP_BUILDS = 2
 
-#: Format names accepted by the CLI and the exports, mapped to pyoxigraph formats.
-RDF_FORMATS: dict[str, RdfFormat] = {
-    "turtle": RdfFormat.TURTLE,
-    "trig": RdfFormat.TRIG,
-    "ntriples": RdfFormat.N_TRIPLES,
-    "nquads": RdfFormat.N_QUADS,
-    "jsonld": RdfFormat.JSON_LD,
-    "rdfxml": RdfFormat.RDF_XML,
-}
-LOADABLE_FORMATS = ("turtle", "ntriples", "trig", "nquads")
-_SUFFIXES = {".ttl": "turtle", ".nt": "ntriples", ".trig": "trig", ".nq": "nquads"}
+LOADABLE_FORMATS = ("turtle", "ntriples", "trig", "nquads", "rdfxml", "jsonld")
+# JSON-LD whose @context names a remote document is refused by pyoxigraph's parser, which
+# fetches nothing: the load stays offline.
+_SUFFIXES = LOAD_SUFFIXES
 
 
 def rdf_format(name: str, *, allowed: tuple[str, ...] | None = None) -> RdfFormat:
@@ -232,6 +226,8 @@ def dump(store: Store, output: Any, fmt: str, *, prefixes: dict[str, str]) -> No
             write_jsonld(union, output, prefixes)
         else:
             serialize(union, output, rdf, prefixes=prefixes if rdf != RdfFormat.N_TRIPLES else None)
+    except BrokenPipeError:
+        raise  # the reader left (`| head`): the CLI's edge ends quietly
     except OSError as exc:
         raise KGError(f"cannot write export: {exc}") from exc
 

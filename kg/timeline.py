@@ -15,8 +15,10 @@ from typing import Any
 
 from pyoxigraph import NamedNode, Store
 
-from .graphview import _ORG_KINDS, _batches, _select, node_details
-from .vocab import local_name, values_clause
+from . import sparql
+from .graph_model import _ORG_KINDS
+from .graph_queries import _batches, _nodes, _select, node_details, role_labels
+from .vocab import local_name
 
 # --- the timeline ------------------------------------------------------------------------------
 
@@ -92,14 +94,8 @@ class Timeline:
 def default_timeline_org(store: Store) -> str | None:
     """The bloc with the most yearly roles (memberships with a known period); else the organisation
     with the most memberships."""
-    for query in (
-        """SELECT ?org (COUNT(DISTINCT ?m) AS ?n) WHERE { ?org a tnmt:CompetitionBloc .
-             ?m org:organization ?org ; org:memberDuring ?i . ?i time:hasBeginning ?b }
-           GROUP BY ?org ORDER BY DESC(?n) ?org LIMIT 1""",
-        """SELECT ?org (COUNT(DISTINCT ?m) AS ?n) WHERE { ?m org:organization ?org }
-           GROUP BY ?org ORDER BY DESC(?n) ?org LIMIT 1""",
-    ):
-        row = next(_select(store, query), None)
+    for name in ("graph/timeline-default-bloc", "graph/timeline-default-org"):
+        row = next(_select(store, sparql.load(name)), None)
         if row is not None and row["org"] is not None:
             return row["org"].value
     return None
@@ -116,17 +112,12 @@ def _date(term: Any) -> dt.date | None:
 
 def _timeline_rows(store: Store, orgs: Sequence[str], *, people_only: bool,
                    limit: int) -> tuple[list[TimelineRow], bool]:
-    person = "?member a foaf:Person ." if people_only else ""
+    text = sparql.load("graph/timeline-memberships-people" if people_only else "graph/timeline-memberships")
     grouped: dict[tuple[str, str, str], list[TimelineSpan]] = defaultdict(list)
     count = 0
     truncated = False
     for batch in _batches(list(orgs)):
-        query = f"""SELECT DISTINCT ?m ?member ?role ?org ?from ?to ?day WHERE {{
-          {values_clause('org', batch)}
-          ?m org:organization ?org ; org:member ?member ; org:role ?role ; org:memberDuring ?i . {person}
-          OPTIONAL {{ ?i time:hasBeginning/time:inXSDDate ?from }}
-          OPTIONAL {{ ?i time:hasEnd/time:inXSDDate ?to }}
-          OPTIONAL {{ ?i time:inside/time:inXSDDate ?day }} }} LIMIT {limit - count + 1}"""
+        query = sparql.limit(sparql.fill(text, "org", _nodes(batch)), limit - count + 1)
         for r in _select(store, query):
             count += 1
             if count > limit:
@@ -141,16 +132,12 @@ def _timeline_rows(store: Store, orgs: Sequence[str], *, people_only: bool,
     iris = sorted({k for key in grouped for k in (key[0], key[2])})
     details = node_details(store, iris)
     roles = sorted({key[1] for key in grouped})
-    role_labels = {r: local_name(r) for r in roles}
-    for batch in _batches(roles):
-        for r in _select(store, f"SELECT ?r ?l WHERE {{ {values_clause('r', batch)} ?r skos:prefLabel ?l "
-                                'FILTER(lang(?l) = "vi") }'):
-            role_labels[r["r"].value] = r["l"].value
+    names = {r: local_name(r) for r in roles} | role_labels(store, roles)
     memberships = sorted({s.membership for spans in grouped.values() for s in spans})
     quotes: dict[str, str] = {}
+    quoted = sparql.load("graph/membership-quotes")
     for batch in _batches(memberships):
-        for r in _select(store, f"SELECT ?f (MIN(?q) AS ?quote) WHERE {{ {values_clause('f', batch)} "
-                                "?f tnmt:quote ?q } GROUP BY ?f"):
+        for r in _select(store, sparql.fill(quoted, "f", _nodes(batch))):
             quotes[r["f"].value] = r["quote"].value
     rows = []
     for (member, role, org), spans in grouped.items():
@@ -158,7 +145,7 @@ def _timeline_rows(store: Store, orgs: Sequence[str], *, people_only: bool,
             s.quote = quotes.get(s.membership, "")
         spans.sort(key=lambda s: (s.begin or s.day or dt.date.max))
         rows.append(TimelineRow(member, details[member].label, details[member].kind, role,
-                                role_labels[role], org, details[org].label, spans))
+                                names[role], org, details[org].label, spans))
     rows.sort(key=lambda r: (_role_rank(r.role), r.org_label, r.spans[0].begin or r.spans[0].day
                              or dt.date.max, r.member_label))
     return rows, truncated
@@ -172,13 +159,8 @@ def _role_rank(role: str) -> int:
 def _assignments(store: Store, org: str) -> list[dict[str, Any]]:
     """Roles in ``org`` given in advance for coming years (tnmt:assignedFor): not held roles."""
     out = []
-    unit = f"<{NamedNode(org).value}>"  # NamedNode checks the IRI before it enters the query
-    for r in _select(store, f"""SELECT ?member ?ml ?rl ?date ?first ?last WHERE {{
-          ?e tnmt:aboutOrganization {unit} ; a tnmt:PersonnelEvent ; tnmt:aboutRole ?role ;
-             prov:wasAssociatedWith ?member ; tnmt:assignedFor ?i ; dcterms:date ?date .
-          ?i time:hasBeginning/time:inXSDDate ?first ; time:hasEnd/time:inXSDDate ?last .
-          ?member rdfs:label ?ml FILTER(lang(?ml) = "vi")
-          ?role skos:prefLabel ?rl FILTER(lang(?rl) = "vi") }}"""):
+    query = sparql.fill(sparql.load("graph/timeline-assignments"), "unit", [NamedNode(org)])
+    for r in _select(store, query):
         out.append({"member": r["member"].value, "member_label": r["ml"].value,
                     "role_label": r["rl"].value, "date": r["date"].value,
                     "first": int(r["first"].value[:4]), "last": int(r["last"].value[:4])})
@@ -193,9 +175,9 @@ def timeline(store: Store, org: str, *, limit: int = TIMELINE_ROW_LIMIT) -> Time
     """
     details = node_details(store, [org])[org]
     rows, truncated = _timeline_rows(store, [org], people_only=False, limit=limit)
-    units = sorted({r.member for r in rows if r.member_kind in _ORG_KINDS} | {
-        r["u"].value for r in _select(store, f"SELECT ?u WHERE {{ ?u org:subOrganizationOf <{org}> }} "
-                                             f"LIMIT {limit}")})
+    subs = sparql.limit(sparql.fill(sparql.load("graph/sub-organisations"), "org", [NamedNode(org)]), limit)
+    units = sorted({r.member for r in rows if r.member_kind in _ORG_KINDS}
+                   | {r["u"].value for r in _select(store, subs)})
     unit_rows, more = _timeline_rows(store, units, people_only=True, limit=limit) if units else ([], False)
     truncated |= more
     assignments = _assignments(store, org)

@@ -1,8 +1,9 @@
 """The knowledge graph's services for the views: opened once per process, read-only.
 
-``get_kg()`` gives the views one object with the settings, the query service (SPARQL from
-users, run in killable worker processes) and a read-only store for the app's own bounded
-lookups. Both are created lazily, in the process that serves requests: gunicorn forks its
+``get_kg()`` gives the views one object with the settings and the query service: SPARQL from
+users and the app's own reads (``store()``, a :class:`kg.service_store.ServiceStore`) alike
+run in killable worker processes, or on the remote engine, under one time limit. It is
+created lazily, in the process that serves requests: gunicorn forks its
 workers after importing the app, and a query pool started before the fork would be shared.
 """
 
@@ -17,13 +18,12 @@ import time
 from dataclasses import dataclass, field
 
 from flask import Flask, current_app
-from pyoxigraph import Store
 
 from kg import memory as kgmemory
 from kg import store as kgstore
 from kg.config import Settings
 from kg.query import QueryService
-from kg.remote import RemoteStore
+from kg.service_store import ServiceStore
 
 log = logging.getLogger(__name__)
 
@@ -33,8 +33,6 @@ class KG:
     settings: Settings
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _query: QueryService | None = None
-    _store: Store | None = None
-    _store_target: str | None = None
     _pid: int = 0
     _started: float = field(default_factory=time.time)
 
@@ -70,32 +68,17 @@ class KG:
     def remote(self) -> bool:
         return self.settings.sparql_backend == "remote"
 
-    def store(self) -> Store | RemoteStore:
-        """A read-only view of the current build, reopened when a build or load swaps it in.
-
-        With the ``remote`` backend, a stand-in speaking the SPARQL protocol to the engine.
-        """
-        if self.remote:
-            with self._lock:
-                if self._store is None:
-                    self._store = RemoteStore(self.settings.remote_endpoint,
-                                              timeout=self.settings.query_timeout)
-                return self._store
-        if self.in_memory:
-            return self.memory().store
-        target = kgstore.current_target(self.settings.store)
-        with self._lock:
-            if self._store is None or target != self._store_target:
-                self._store = kgstore.open_read_only(self.settings.store)
-                self._store_target = target
-            return self._store
+    def store(self) -> ServiceStore:
+        """The app's reads of the current build (or of the remote engine), each through the
+        query service: the same time limit, row cap and refusal rules as ``/sparql``."""
+        return ServiceStore(self.query)
 
     def build_info(self) -> kgstore.BuildInfo:
         """The build being served (for ETag/Last-Modified); for a remote engine, an identity
         taken from what it holds, since no build of ours wrote it."""
         if self.remote:
             store = self.store()
-            graphs = store.project_graphs()
+            graphs = [g.value for g in store.named_graphs()]
             size = len(store)
             tag = hashlib.sha1(json.dumps([graphs, size]).encode()).hexdigest()[:16]
             return kgstore.BuildInfo(build_id=f"remote-{tag}", created=self._started, kind="remote",
@@ -125,7 +108,6 @@ class KG:
             if self._query is not None and self._pid == os.getpid():
                 self._query.close()
             self._query = None
-            self._store = None
 
 
 def init_app(app: Flask, settings: Settings) -> None:

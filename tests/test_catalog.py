@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import doctest
 import os
 import unicodedata
 from pathlib import Path
@@ -11,7 +10,6 @@ import pytest
 import yaml
 from pyoxigraph import Literal, NamedNode
 
-import kg.catalog as catalog_module
 from kg.catalog import (
     VIEWS,
     Answer,
@@ -335,11 +333,6 @@ def test_explore_filters_prefer_parameters_then_the_first_row() -> None:
                                        "person": BASE + "person/nguyen-quoc-khanh"}
     plain = Answer("SELECT", ["n"], [{"n": Value("3", datatype=XSD.integer.value)}], False, {}, 0.0)
     assert explore_filters(plain) == {}
-
-
-def test_the_module_doctests() -> None:
-    failures, tried = doctest.testmod(catalog_module)
-    assert tried and not failures
 
 
 def test_the_docs_list_every_query() -> None:

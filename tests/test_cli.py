@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -160,3 +161,56 @@ def test_query_refusals_exit_2(runner: CliRunner, seed_settings: Settings, query
     result = runner.invoke(main, ["query", "--store", seed_settings.store, "-e", query])
     assert result.exit_code == 2
     assert message in result.output
+
+
+@pytest.mark.parametrize(("suffix", "text"), [
+    (".rdf", '<?xml version="1.0"?><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
+             'xmlns:ex="https://example.org/"><rdf:Description rdf:about="https://example.org/x">'
+             '<ex:p>y</ex:p></rdf:Description></rdf:RDF>'),
+    (".jsonld", '{"@context": {"p": "https://example.org/p"}, "@id": "https://example.org/x", "p": "y"}'),
+])
+def test_load_reads_rdfxml_and_jsonld(runner: CliRunner, fresh_settings: Settings, tmp_path: Path,
+                                      suffix: str, text: str) -> None:
+    runner.invoke(main, ["build", "--store", fresh_settings.store])
+    data = tmp_path / f"mine{suffix}"
+    data.write_text(text, encoding="utf-8")
+    result = runner.invoke(main, ["load", "--store", fresh_settings.store, str(data)])
+    assert result.exit_code == 0, result.output
+    q = 'SELECT ?o { GRAPH <https://w3id.org/tnmt-kg/graph/load/mine> { <https://example.org/x> ?p ?o } }'
+    asked = runner.invoke(main, ["query", "--store", fresh_settings.store, "-e", q, "-f", "csv"])
+    assert asked.output.splitlines() == ["o", "y"]
+
+
+def test_load_refuses_jsonld_with_a_remote_context(runner: CliRunner, fresh_settings: Settings,
+                                                   tmp_path: Path) -> None:
+    runner.invoke(main, ["build", "--store", fresh_settings.store])
+    data = tmp_path / "remote.jsonld"
+    data.write_text('{"@context": "https://example.org/context.jsonld", "@id": "https://example.org/x"}',
+                    encoding="utf-8")
+    result = runner.invoke(main, ["load", "--store", fresh_settings.store, str(data)])
+    assert result.exit_code != 0 and "remote.jsonld" in result.output
+
+
+def test_query_table_fits_the_terminal_unless_wide(runner: CliRunner, seed_settings: Settings) -> None:
+    # the seed's quotes are sentences of the article, far wider than an 80-column terminal
+    q = "PREFIX tnmt: <https://w3id.org/tnmt-kg/ontology#> SELECT ?f ?q { ?f tnmt:quote ?q } LIMIT 5"
+    fitted = runner.invoke(main, ["query", "--store", seed_settings.store, "-e", q], env={"COLUMNS": "80"})
+    assert fitted.exit_code == 0
+    lines = [line for line in fitted.stdout.splitlines() if line]
+    assert max(len(line) for line in lines) <= 80 and any(line.endswith("…") for line in lines)
+    wide = runner.invoke(main, ["query", "--store", seed_settings.store, "-e", q, "--wide"],
+                         env={"COLUMNS": "80"})
+    assert max(len(line) for line in wide.stdout.splitlines()) > 80 and "…" not in wide.stdout
+
+
+@pytest.mark.parametrize("command", [["export", "-f", "ntriples"], ["query", "-f", "csv", "-e",
+                                     "SELECT ?s ?p ?o { GRAPH ?g { ?s ?p ?o } }"]])
+def test_piped_into_head_it_exits_quietly(seed_settings: Settings, command: list[str]) -> None:
+    import subprocess
+
+    exe = Path(sys.executable).with_name("tnmt-kg")
+    line = " ".join(["'" + a.replace("'", "'\\''") + "'" for a in [str(exe), *command]])
+    piped = f"{line} --store '{seed_settings.store}' | head -n 2"
+    done = subprocess.run(["bash", "-o", "pipefail", "-c", piped], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert len(done.stdout.splitlines()) == 2 and done.stderr == ""

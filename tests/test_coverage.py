@@ -14,7 +14,6 @@ head's role names), so the test still holds when a source adds a head somewhere.
 from __future__ import annotations
 
 import datetime as dt
-import doctest
 import json
 
 import pytest
@@ -22,7 +21,6 @@ from click.testing import CliRunner
 from pyoxigraph import Store
 
 from kg import coverage as cov
-from kg import ministry
 from kg.build import build
 from kg.cli import main
 from kg.config import PROJECT_ROOT, Settings
@@ -71,11 +69,6 @@ def year(report: cov.Coverage, y: int) -> cov.YearCoverage:
 
 
 # --- the library -----------------------------------------------------------------------------
-
-
-def test_the_module_doctests() -> None:
-    failures, tried = doctest.testmod(ministry)
-    assert tried and not failures
 
 
 def test_on_2020_06_01_the_structure_lists_tong_cuc_moi_truong_and_its_minister(store: Store) -> None:

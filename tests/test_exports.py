@@ -16,7 +16,7 @@ from pyoxigraph import BlankNode, NamedNode, RdfFormat, Store, parse
 from rdflib.compare import isomorphic
 from support import fetch
 
-from kg.export import EXPORT_FORMATS
+from kg.formats import EXPORT_FORMATS
 from kg.vocab import PREFIXES
 
 RDFLIB_FORMATS = {"turtle": "turtle", "trig": "trig", "ntriples": "nt", "nquads": "nquads",

@@ -26,8 +26,8 @@ import pytest
 from conftest import TEST_ENV
 from pyoxigraph import RdfFormat, Store, parse
 
+from kg import graph_queries, graphvis
 from kg import graphview as gv
-from kg import graphvis
 from kg.build import build, load_files
 from kg.errors import BadInput, NotFound
 from kg.vocab import BASE
@@ -286,13 +286,13 @@ def test_available_years_and_choices(seed_store: Store) -> None:
 def test_graph_view_reads_no_more_than_needed(seed_store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
     """Every query of a focused view is bounded: VALUES around the focus, or a LIMIT."""
     seen: list[str] = []
-    original = gv._select
+    original = graph_queries._select
 
     def spy(store: Store, query: str):  # noqa: ANN202
         seen.append(query)
         return original(store, query)
 
-    monkeypatch.setattr(gv, "_select", spy)
+    monkeypatch.setattr(graph_queries, "_select", spy)
     view(seed_store, org="khoi-thi-dua-so-iv")
     assert seen and all("VALUES" in q or "LIMIT" in q for q in seen)
 

@@ -376,8 +376,10 @@ def _no_minister_in_the_seed(a: Answer) -> None:
 @case("units-on-date")
 @case("units-on-date", date="2021-12-20")
 def _units_on_date(a: Answer) -> None:
-    # no founding or dissolution date in the article: every unit under the ministry is listed
-    assert {r[0] for r in table(a, "unitLabel")} == set(BLOC_UNITS) | {VU, BLOC, COUNCIL}
+    # no founding or dissolution date in the article: every unit under the ministry is listed,
+    # not the bloc (a grouping of units) nor the council (an advisory body)
+    assert {r[0] for r in table(a, "unitLabel")} == set(BLOC_UNITS) | {VU}
+    assert {r[0] for r in table(a, "datesKnown")} == {"false"}
 
 
 @case("sources")

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import doctest
 import io
 import json
 import os
@@ -37,7 +36,6 @@ from pyoxigraph import (
 )
 from support import assert_no_connection
 
-import kg.query
 from kg.config import Settings
 from kg.errors import (
     BadInput,
@@ -48,7 +46,8 @@ from kg.errors import (
     QueryTimeout,
     StoreMissing,
 )
-from kg.query import GRAPH_FORMATS, RESULTS_FORMATS, QueryService, check_query, result_format
+from kg.formats import GRAPH_FORMATS, RESULTS_FORMATS
+from kg.query import QueryService, check_query, result_format
 from kg.vocab import PREFIXES
 
 EX = "http://example.org/"
@@ -142,11 +141,6 @@ def count(svc: QueryService, query: str = "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"
 
 
 # ------------------------------------------------------------------ formats
-
-
-def test_doctests_of_the_module_pass() -> None:
-    failures, tried = doctest.testmod(kg.query)
-    assert tried > 0 and failures == 0
 
 
 @pytest.mark.parametrize("fmt", RESULTS_FORMATS, ids=lambda f: f.file_extension)

@@ -8,7 +8,6 @@ come from the store (its quads), not from another run of the endpoint.
 from __future__ import annotations
 
 import csv
-import doctest
 import io
 import json
 import re
@@ -522,11 +521,6 @@ def test_editor_runs_a_query_with_no_outside_request(live_server, page):
 
 
 # --------------------------------------------------------------------------- doctests
-
-
-def test_doctests_of_the_view():
-    failures, tried = doctest.testmod(server.views.sparql)
-    assert tried > 0 and failures == 0
 
 
 def test_literal_values_keep_their_language(live_server):

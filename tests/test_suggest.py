@@ -193,12 +193,3 @@ def test_scoring_rule() -> None:
     score = score_file(read(text).facts, gold, text)
     assert (score.tp, score.fp, score.fn) == (1, 0, 0)
     assert (score.matched, score.dates_ok, score.evidence_ok) == (2, 2, 2)  # "other" facts too
-
-
-@pytest.mark.parametrize("module", ["text", "gazetteer", "titles", "mentions", "resolve", "evaluate"])
-def test_the_module_doctests(module: str) -> None:
-    import doctest
-    import importlib
-
-    failures, tried = doctest.testmod(importlib.import_module(f"kg.suggest.{module}"))
-    assert tried and not failures

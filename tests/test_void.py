@@ -7,7 +7,6 @@ named graph's subset has that graph's quad count.
 
 from __future__ import annotations
 
-import doctest
 import urllib.request
 from collections import Counter
 
@@ -16,9 +15,8 @@ import rdflib
 from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Store, parse
 from support import RDF_MEDIA_TYPES
 
-import kg.describe
 from kg.describe import RESULT_FORMAT_IRIS, cached_stats
-from kg.export import EXPORT_FORMATS
+from kg.formats import EXPORT_FORMATS
 from kg.vocab import BASE, DCTERMS, RDF, SD, VOID
 
 
@@ -230,8 +228,3 @@ def test_blank_nodes_only_where_expected(client):
     kinds = {next(iter(objects(void, b, RDF.type)), None) for b in blank_subjects}
     # partitions (untyped) and sd:NamedGraph nodes
     assert kinds <= {None, SD.NamedGraph}
-
-
-def test_doctests_of_describe():
-    failures, tried = doctest.testmod(kg.describe)
-    assert tried > 0 and failures == 0

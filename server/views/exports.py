@@ -23,7 +23,8 @@ from flask import Blueprint, Response, request, send_file
 
 from kg import store as kgstore
 from kg.errors import UnknownFormat
-from kg.export import EXPORT_FORMATS, write_export
+from kg.export import write_export
+from kg.formats import EXPORT_FORMATS
 
 from ..negotiation import best_match
 from ..services import KG, get_kg

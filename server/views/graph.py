@@ -11,6 +11,7 @@ from flask import Blueprint, Response, jsonify, render_template, request
 from kg import analytics, graphvis
 from kg import graphview as gv
 from kg.errors import BadInput
+from kg.labels import parse_iri
 from kg.vocab import BASE
 
 from .. import urls
@@ -151,10 +152,8 @@ def _entity_param(name: str) -> str:
         raise BadInput(f"parameter {name!r} is required (an IRI, or e.g. person/nguyen-minh-khuyen)")
     iri = value if "://" in value else BASE + value.lstrip("/")
     try:
-        from pyoxigraph import NamedNode
-
-        return NamedNode(iri).value
-    except ValueError as exc:
+        return parse_iri(iri).value
+    except BadInput as exc:
         raise BadInput(f"{name}: not a valid IRI: {value!r}") from exc
 
 

@@ -25,16 +25,24 @@ import logging
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from flask import Blueprint, Response, render_template, request
-from pyoxigraph import QueryResultsFormat, RdfFormat
 from werkzeug.exceptions import RequestEntityTooLarge, RequestURITooLarge, UnsupportedMediaType
 
-from kg import describe
+from kg import describe, sparql
 from kg.errors import BadInput, KGError, NotAcceptable, QueryRefused, UnknownFormat
-from kg.export import EXPORT_FORMATS
-from kg.query import GRAPH_FORMATS, RESULTS_FORMATS, QueryResult, check_query
-from kg.vocab import PREFIXES, sparql_prefixes
+from kg.formats import (
+    EXPORT_FORMATS,
+    FORMAT_NAMES,
+    GRAPH_FORMATS,
+    GRAPH_MEDIA_TYPES,
+    RESULTS_FORMATS,
+    RESULTS_MEDIA_TYPES,
+    by_name,
+)
+from kg.query import QueryResult, check_query
+from kg.vocab import PREFIXES
 
 from .. import urls
 from ..negotiation import best_match
@@ -52,61 +60,10 @@ VOID_PATH = "/.well-known/void"
 MAX_GET_QUERY_BYTES = 65_536
 _CHUNK = 64 * 1024
 
-_J, _X = QueryResultsFormat.JSON, QueryResultsFormat.XML
-_CSV, _TSV = QueryResultsFormat.CSV, QueryResultsFormat.TSV
-_TTL, _NT, _NQ = RdfFormat.TURTLE, RdfFormat.N_TRIPLES, RdfFormat.N_QUADS
-_TRIG, _RDFXML, _JSONLD = RdfFormat.TRIG, RdfFormat.RDF_XML, RdfFormat.JSON_LD
-
-
 def _bare(media_type: str) -> str:
     return media_type.split(";", 1)[0].strip()
 
 
-#: Media types in ``Accept`` → SELECT/ASK results format. Canonical types first: on a tie
-#: (``*/*``) the first wins, so it is the default.
-RESULTS_MEDIA_TYPES: dict[str, QueryResultsFormat] = {
-    **{_bare(f.media_type): f for f in RESULTS_FORMATS},
-    "application/json": _J,
-    "application/xml": _X,
-    "text/xml": _X,
-}
-#: Media types in ``Accept`` → CONSTRUCT/DESCRIBE (and Service Description, VoID) format.
-GRAPH_MEDIA_TYPES: dict[str, RdfFormat] = {
-    **{_bare(f.media_type): f for f in GRAPH_FORMATS},
-    "application/x-turtle": _TTL,
-    "application/turtle": _TTL,
-    "text/n3": _TTL,  # Turtle is N3 (SPARQLWrapper's N3 asks for it)
-    "text/rdf+n3": _TTL,
-    "application/n3": _TTL,
-    "application/x-trig": _TRIG,
-    "application/json": _JSONLD,
-    "application/x-json+ld": _JSONLD,
-    "application/xml": _RDFXML,
-    "text/xml": _RDFXML,
-}
-#: Short names of the ``format``/``output`` parameter → (results format, RDF format); a
-#: name of one family used for the other query form falls back to that form's default.
-FORMAT_NAMES: dict[str, tuple[QueryResultsFormat | None, RdfFormat | None]] = {
-    "json": (_J, _JSONLD),
-    "xml": (_X, _RDFXML),
-    "csv": (_CSV, None),
-    "tsv": (_TSV, None),
-    "turtle": (None, _TTL),
-    "ttl": (None, _TTL),
-    "n3": (None, _TTL),
-    "nt": (None, _NT),
-    "ntriples": (None, _NT),
-    "n-triples": (None, _NT),
-    "nquads": (None, _NQ),
-    "nq": (None, _NQ),
-    "n-quads": (None, _NQ),
-    "trig": (None, _TRIG),
-    "jsonld": (None, _JSONLD),
-    "json-ld": (None, _JSONLD),
-    "rdfxml": (None, _RDFXML),
-    "rdf+xml": (None, _RDFXML),
-    "rdf": (None, _RDFXML),
-}
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 _FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 _EXPOSED_HEADERS = "X-Result-Truncated, X-Result-Rows, Content-Disposition"
@@ -208,7 +165,7 @@ def _body_text() -> str:
 # --------------------------------------------------------------------------- negotiation
 
 
-def _format_parameter(form: str, names: list[str]) -> QueryResultsFormat | RdfFormat | None:
+def _format_parameter(form: str, names: list[str]) -> Any:
     """The format a ``format``/``output`` value asks for: the first value understood wins.
 
     A format of the other query form's family (``csv`` for a CONSTRUCT, ``turtle`` for a
@@ -229,7 +186,7 @@ def _format_parameter(form: str, names: list[str]) -> QueryResultsFormat | RdfFo
     raise UnknownFormat(names[0], list(dict.fromkeys(known)), where="format")
 
 
-def negotiate(form: str, accept: str | None) -> QueryResultsFormat | RdfFormat | None:
+def negotiate(form: str, accept: str | None) -> Any:
     """The format for a query form from ``Accept`` (q-values honoured); None when nothing fits.
 
     One ``Accept`` for every form (rdflib's SPARQLStore sends one): when it names only
@@ -300,7 +257,7 @@ def _result_response(result: QueryResult) -> Response:
     if result.truncated:
         # The cap applied is the number of rows kept.
         headers["X-Result-Truncated"] = f"true; limit={result.row_count}"
-        if result.media_type == _bare(QueryResultsFormat.JSON.media_type):
+        if result.media_type == by_name("json").media_type:
             body = mark_truncated_json(body, result.row_count)
     headers["Content-Length"] = str(len(body))
     return Response(_chunks(body), content_type=f"{result.media_type}; charset=utf-8", headers=headers)
@@ -349,10 +306,7 @@ def editor(query: str | None = None) -> str:
 
 def default_query() -> str:
     """The query a new editor tab starts with: every prefix, then what the graph holds."""
-    return (sparql_prefixes()
-            + "\n# What the graph holds: entities per class\n"
-            + "SELECT ?class (COUNT(DISTINCT ?entity) AS ?n) WHERE {\n  ?entity a ?class\n}\n"
-            + "GROUP BY ?class\nORDER BY DESC(?n)\nLIMIT 100\n")
+    return sparql.load("editor/default")
 
 
 def _examples() -> list[dict[str, str]]:
@@ -408,16 +362,16 @@ def _stats() -> describe.DatasetStats:
     return describe.cached_stats(kg.store(), build_id=info.build_id, modified=info.created)
 
 
-def _description_format(formats: list[str], accept: str | None) -> RdfFormat:
+def _description_format(formats: list[str], accept: str | None) -> Any:
     fmt = _format_parameter("CONSTRUCT", formats) or negotiate("CONSTRUCT", accept)
     if fmt is None:
         raise NotAcceptable(f"this description is RDF; ask for one of "
                             f"{', '.join(_bare(f.media_type) for f in GRAPH_FORMATS)}, not {accept!r}")
-    assert isinstance(fmt, RdfFormat)
+    assert fmt in GRAPH_FORMATS
     return fmt
 
 
-def _rdf_response(body: bytes, fmt: RdfFormat, *, as_text: bool = False) -> Response:
+def _rdf_response(body: bytes, fmt: Any, *, as_text: bool = False) -> Response:
     # A browser is shown Turtle as plain text rather than offered a file to save.
     media_type = "text/plain" if as_text else fmt.media_type
     return Response(body, content_type=f"{media_type}; charset=utf-8")
@@ -436,6 +390,6 @@ def void() -> Response:
     formats = [*request.args.getlist("format"), *request.args.getlist("output")]
     accept = request.headers.get("Accept")
     browser = not formats and _prefers_html(accept)
-    fmt = RdfFormat.TURTLE if browser else _description_format(formats, accept)
+    fmt = by_name("turtle").engine if browser else _description_format(formats, accept)
     triples = describe.void_description(_stats(), _links())
     return _rdf_response(describe.serialize_description(triples, fmt), fmt, as_text=browser)
