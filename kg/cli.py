@@ -54,6 +54,19 @@ store_option = click.option(
 )
 
 
+def read_options(command: Callable) -> Callable:
+    """``--store`` or ``--endpoint``: the backend a reading command asks (the settings'
+    ``sparql_backend`` and ``remote_endpoint`` otherwise), always through the query service."""
+    command = click.option(
+        "--endpoint", default=None,
+        help="Read an external SPARQL endpoint (backend 'remote') instead of the store.")(command)
+    return store_option(command)
+
+
+def _backend(endpoint: str | None) -> dict[str, str]:
+    return {"sparql_backend": "remote", "remote_endpoint": endpoint} if endpoint else {}
+
+
 @click.group()
 @click.option("--config", "config_file", type=click.Path(dir_okay=False), default=None,
               help="A TOML settings file (see docs/settings.md).")
@@ -120,7 +133,7 @@ def _read_query(query_file: str | None, expression: str | None) -> str:
 
 
 @main.command()
-@store_option
+@read_options
 @click.argument("query_file", required=False)
 @click.option("-e", "--expression", default=None, help="The query text itself.")
 @click.option("--name", default=None, help="Run a named query from queries/ instead.")
@@ -132,13 +145,14 @@ def _read_query(query_file: str | None, expression: str | None) -> str:
 @click.option("--wide", is_flag=True, help="Table: keep every cell whole instead of fitting the terminal.")
 @click.pass_context
 @reports_errors
-def query(ctx: click.Context, store: str | None, query_file: str | None, expression: str | None,
+def query(ctx: click.Context, store: str | None, endpoint: str | None, query_file: str | None,
+          expression: str | None,
           name: str | None, params: tuple[str, ...], fmt: str, timeout: float | None,
           max_rows: int | None, wide: bool) -> None:
     """Run SPARQL from a file, -e, stdin, or a named query (--name) with --param KEY=VALUE."""
     from .query import QueryService, check_query, result_format
 
-    settings = _settings(ctx, store=store, query_timeout=timeout, max_rows=max_rows)
+    settings = _settings(ctx, store=store, query_timeout=timeout, max_rows=max_rows, **_backend(endpoint))
     substitutions = None
     if name is not None:
         from .catalog import named_query, parse_params
@@ -246,19 +260,23 @@ def list_queries(ctx: click.Context, queries_dir: str | None) -> None:
 
 
 @main.command()
-@store_option
+@read_options
 @click.option("-f", "--format", "fmt", default="turtle", show_default=True,
               help="turtle, trig, ntriples, nquads, jsonld or rdfxml.")
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
               help="File to write (default: standard output). Written atomically.")
 @click.pass_context
 @reports_errors
-def export(ctx: click.Context, store: str | None, fmt: str, output: Path | None) -> None:
+def export(ctx: click.Context, store: str | None, endpoint: str | None, fmt: str,
+           output: Path | None) -> None:
     """Export the whole graph, streamed (triple formats get the union of all graphs)."""
     from .export import export_store
+    from .progress import CountingStore
+    from .service_store import reads
 
-    settings = _settings(ctx, store=store)
-    export_store(settings, fmt, output)
+    settings = _settings(ctx, store=store, **_backend(endpoint))
+    with reads(settings) as graph, CountingStore(graph, "exporting") as counted:
+        export_store(counted, fmt, output)
 
 
 @main.command()
@@ -277,22 +295,30 @@ def validate(ctx: click.Context, store: str | None) -> None:
 
 
 @main.command()
-@store_option
+@read_options
 @click.option("--json", "as_json", is_flag=True, help="Print the statistics as JSON.")
 @click.pass_context
 @reports_errors
-def stats(ctx: click.Context, store: str | None, as_json: bool) -> None:
+def stats(ctx: click.Context, store: str | None, endpoint: str | None, as_json: bool) -> None:
     """What the graph holds: quads per graph, entities per class, the build."""
     import json
 
+    from . import store as kgstore
+    from .service_store import reads
     from .stats import store_stats
 
-    settings = _settings(ctx, store=store)
-    s = store_stats(settings)
+    settings = _settings(ctx, store=store, **_backend(endpoint))
+    with reads(settings) as graph:
+        if endpoint:
+            info = kgstore.BuildInfo(build_id="remote", created=0.0, kind="remote", triples=len(graph),
+                                     detail={"endpoint": endpoint})
+        else:
+            info = kgstore.build_info(settings.store)
+        s = store_stats(graph, info)
     if as_json:
         click.echo(json.dumps(s, ensure_ascii=False, indent=2))
         return
-    click.echo(f"store {settings.store}: {s['quads']} quads, build {s['build']['build_id']}")
+    click.echo(f"store {endpoint or settings.store}: {s['quads']} quads, build {s['build']['build_id']}")
     click.echo("graphs:")
     for g, n in s["graphs"].items():
         click.echo(f"  {n:>9}  {g}")
@@ -302,21 +328,22 @@ def stats(ctx: click.Context, store: str | None, as_json: bool) -> None:
 
 
 @main.command()
-@store_option
+@read_options
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
               help="Readable tables, or JSON.")
 @click.pass_context
 @reports_errors
-def coverage(ctx: click.Context, store: str | None, fmt: str) -> None:
+def coverage(ctx: click.Context, store: str | None, endpoint: str | None, fmt: str) -> None:
     """What the graph covers: each source's contribution; per year, the units, their known heads, the gaps."""
     import json
 
-    from . import store as kgstore
     from .coverage import CONTRIBUTION_KINDS
     from .coverage import coverage as compute
+    from .service_store import reads
 
-    settings = _settings(ctx, store=store)
-    report = compute(kgstore.open_read_only(settings.store))
+    settings = _settings(ctx, store=store, **_backend(endpoint))
+    with reads(settings) as graph:
+        report = compute(graph)
     if fmt == "json":
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
         return

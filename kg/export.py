@@ -16,14 +16,12 @@ from typing import Any
 from pyoxigraph import Quad, RdfFormat, serialize
 
 from . import store as kgstore
-from .config import Settings
 from .vocab import PREFIXES
 
 
-def export_store(settings: Settings, fmt: str, output: Path | None) -> None:
+def export_store(store: Any, fmt: str, output: Path | None) -> None:
     """Write the whole graph to ``output`` (atomically, via a temporary file) or stdout."""
-    kgstore.rdf_format(fmt)  # unknown formats fail before anything is opened or written
-    store = kgstore.open_read_only(settings.store)
+    kgstore.rdf_format(fmt)  # unknown formats fail before anything is read or written
     if output is None:
         kgstore.dump(store, sys.stdout.buffer, fmt, prefixes=PREFIXES)
         sys.stdout.buffer.flush()

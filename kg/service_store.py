@@ -15,6 +15,7 @@ app's own queries from :mod:`kg.sparql`; user text never reaches this class.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
@@ -31,6 +32,7 @@ from pyoxigraph import (
 )
 
 from . import sparql
+from .config import Settings
 from .query import QueryService
 from .query_guard import check_query
 from .results import Term
@@ -149,3 +151,11 @@ class ServiceStore:
 def _graph_list(graphs: Any) -> list[str]:
     items = graphs if isinstance(graphs, list | tuple | set) else [graphs]
     return [g.value if isinstance(g, NamedNode) else str(g) for g in items]
+
+
+@contextlib.contextmanager
+def reads(settings: Settings) -> Iterator[ServiceStore]:
+    """The command line's reads: one query worker (or the remote engine) for one command, on
+    the backend the settings select, stopped when the command ends."""
+    with QueryService(settings.replace(query_workers=1)) as service:
+        yield ServiceStore(service)

@@ -8,18 +8,15 @@ from pyoxigraph import NamedNode, Store
 
 from . import sparql
 from . import store as kgstore
-from .config import Settings
 
 
-def store_stats(settings: Settings) -> dict[str, Any]:
+def store_stats(store: Store, info: kgstore.BuildInfo) -> dict[str, Any]:
     """Counts computed by the store itself (aggregate queries), never by loading the graph."""
-    store = kgstore.open_read_only(settings.store)
     graphs = {s["g"].value: int(s["n"].value) for s in store.query(sparql.load("stats/graphs"))}
     classes = {
         s["c"].value: int(s["n"].value)
         for s in store.query(sparql.load("stats/classes"), use_default_graph_as_union=True)
     }
-    info = kgstore.build_info(settings.store)
     return {"quads": len(store), "graphs": graphs, "classes": classes, "build": info.__dict__}
 
 

@@ -8,6 +8,7 @@ The answers must be those of the embedded store (expected values from the articl
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shutil
 import subprocess
@@ -21,6 +22,7 @@ from conftest import TEST_ENV, free_port, stop_process_group
 
 from kg.config import Settings
 from kg.export import export_store
+from kg.service_store import reads
 
 VIRTUOSO = shutil.which("virtuoso-t")
 ISQL = shutil.which("isql-vt")
@@ -94,7 +96,8 @@ def running_virtuoso(root: Path) -> Iterator[tuple[str, int, Path]]:
 def virtuoso(seed_settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A Virtuoso holding the seed graph; yields its SPARQL endpoint URL and stops it after."""
     with running_virtuoso(tmp_path_factory.mktemp("virtuoso")) as (base, sql_port, load):
-        export_store(seed_settings, "nquads", load / "seed.nq")
+        with reads(seed_settings) as graph:
+            export_store(graph, "nquads", load / "seed.nq")
         subprocess.run(
             [ISQL, f"127.0.0.1:{sql_port}", "dba", "dba",
              f"exec=ld_dir('{load}', 'seed.nq', 'https://w3id.org/tnmt-kg/graph/unnamed'); "
@@ -198,3 +201,24 @@ def test_default_graph_is_the_projects_union_not_virtuosos_own(remote_client) ->
     assert not ask("ASK { ?s a <http://www.openlinksw.com/schemas/virtrdf#QuadMapFormat> }")
     assert ask("ASK { GRAPH <https://w3id.org/tnmt-kg/graph/ontology> { ?s ?p ?o } }")
     # (Virtuoso still answers GRAPH <its own graph> despite named-graph-uri: see docs/engineering-notes.md)
+
+
+def test_the_cli_reads_the_engine_with_endpoint(virtuoso: str, seed_settings: Settings,
+                                                tmp_path: Path) -> None:
+    """`--endpoint` sends the reading commands to the engine, through the same query service."""
+    from click.testing import CliRunner
+
+    from kg.cli import main
+
+    runner = CliRunner()
+    local = json.loads(runner.invoke(main, ["stats", "--store", seed_settings.store, "--json"]).output)
+    remote = runner.invoke(main, ["stats", "--endpoint", virtuoso, "--json"])
+    assert remote.exit_code == 0, remote.output
+    assert json.loads(remote.output)["graphs"] == local["graphs"]
+    q = "PREFIX foaf: <http://xmlns.com/foaf/0.1/> SELECT ?n { ?p foaf:name ?n } ORDER BY ?n"
+    names = runner.invoke(main, ["query", "--endpoint", virtuoso, "-f", "csv", "-e", q])
+    assert names.exit_code == 0 and "Nguyễn Quốc Khánh" in names.output
+    out = tmp_path / "remote.nq"
+    exported = runner.invoke(main, ["export", "--endpoint", virtuoso, "-f", "nquads", "-o", str(out)])
+    assert exported.exit_code == 0, exported.output
+    assert len(out.read_text(encoding="utf-8").splitlines()) == sum(local["graphs"].values())
