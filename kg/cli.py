@@ -108,10 +108,13 @@ def build(ctx: click.Context, store: str | None, sources_dir: str | None, no_val
 def load(ctx: click.Context, store: str | None, files: tuple[Path, ...], graph_name: str | None,
          replace: bool) -> None:
     """Stream RDF files (Turtle, N-Triples, TriG, N-Quads, RDF/XML, JSON-LD) into graphs of their own."""
+    from tqdm import tqdm
+
     from .build import load_files
 
     settings = _settings(ctx, store=store)
-    info = load_files(settings, list(files), graph_name=graph_name, replace=replace)
+    with tqdm(desc="checking", unit=" quads", unit_scale=True, disable=None, leave=False) as bar:
+        info = load_files(settings, list(files), graph_name=graph_name, replace=replace, progress=bar.update)
     for item in info.detail.get("loaded", []):
         click.echo(f"loaded {item['file']} into <{item['graph']}>")
     click.echo(f"{settings.store}: {info.triples} quads")

@@ -165,10 +165,11 @@ def _prune_builds(builds: Path, *, keep: Path) -> None:
             shutil.rmtree(old, ignore_errors=True)
 
 
-def check_rdf_file(path: Path, fmt: str) -> int:
+def check_rdf_file(path: Path, fmt: str, *, progress: Callable[[int], None] | None = None) -> int:
     """Parse a file without storing it, so a syntax error is reported before anything changes.
 
-    Returns the number of quads. Raises :class:`RdfSyntaxError` with ``file:line:column``.
+    Returns the number of quads; ``progress`` hears of every 10,000 read. Raises
+    :class:`RdfSyntaxError` with ``file:line:column``.
     """
     count = 0
     try:
@@ -177,6 +178,8 @@ def check_rdf_file(path: Path, fmt: str) -> int:
                                        base_iri=path.resolve().as_uri())
             for _ in parser:
                 count += 1
+                if progress is not None and count % 10_000 == 0:
+                    progress(10_000)
     except OSError as exc:
         raise BadInput(f"cannot read: {exc.strerror}", where=str(path)) from exc
     except SyntaxError as exc:
