@@ -149,6 +149,10 @@ class QueryService:
         if self._pool is not None:
             self._pool.reload()
 
+    def busy_workers(self) -> int:
+        """Worker processes running a query now (0 for the remote backend)."""
+        return self._pool.busy() if self._pool is not None else 0
+
     def worker_pids(self) -> list[int]:
         """Process ids of the worker processes (empty for the remote backend)."""
         return self._pool.pids() if self._pool is not None else []

@@ -298,6 +298,11 @@ class WorkerPool:
                     raise Deadline
                 self._cond.wait(remaining)
 
+    def busy(self) -> int:
+        """Workers running a query now."""
+        with self._cond:
+            return len(self._all) - len(self._idle)
+
     def release(self, worker: _Worker) -> None:
         with self._cond:
             keep = not self._closed and worker.generation == self._generation

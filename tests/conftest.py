@@ -113,6 +113,23 @@ def start_live_server(store: str, *, extra_env: dict[str, str] | None = None) ->
     raise RuntimeError("live server did not answer within 30 s")
 
 
+def wait_for_a_running_child(server: LiveServer, within: float = 10.0) -> bool:
+    """Poll /proc until a process of the server's group other than the server itself is running
+    (state R): a query worker computing. A state to wait for, not a fixed sleep."""
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue  # gone meanwhile
+            state, pgid, pid = fields[0], int(fields[2]), int(stat.parent.name)
+            if pgid == server.process.pid and pid != server.process.pid and state == "R":
+                return True
+        time.sleep(0.01)
+    return False
+
+
 def stop_process_group(process: subprocess.Popen, *, timeout: float = 10) -> None:
     """Stop a server started with ``start_new_session=True`` and everything it forked:
     SIGTERM to its process group, SIGKILL if it has not gone within ``timeout``."""

@@ -36,7 +36,7 @@ SCHEMA = Namespace("https://schema.org/")
 ROLE_SCHEME = ROLE.scheme
 
 ARTICLE_CANDIDATES = (
-    Path("/work/shared/seed/khoi-thi-dua-iv-2021.txt"),
+    ROOT.parent / "shared" / "seed" / "khoi-thi-dua-iv-2021.txt",  # ../shared beside the project
     ROOT / "sources" / "khoi-thi-dua-iv-2021" / "article.txt",
 )
 

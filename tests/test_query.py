@@ -16,7 +16,7 @@ import threading
 import time
 import urllib.parse
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -93,6 +93,16 @@ def alive(pid: int) -> bool:
             return fh.read().rsplit(")", 1)[1].split()[0] != "Z"
     except FileNotFoundError:
         return False
+
+
+def wait_until(condition: Callable[[], bool], within: float = 10.0) -> bool:
+    """Poll ``condition`` until it holds (no fixed sleep standing in for a state)."""
+    deadline = time.monotonic() + within
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.01)
+    return True
 
 
 def wait_gone(pids: list[int], within: float = 5.0) -> bool:
@@ -427,7 +437,7 @@ def test_a_runaway_query_is_stopped_while_other_queries_are_served(own_service: 
     before = set(own_service.worker_pids())
     thread = threading.Thread(target=runaway)
     thread.start()
-    time.sleep(0.3)  # the runaway now holds one worker
+    assert wait_until(lambda: own_service.busy_workers() == 1)  # the runaway now holds one worker
     small = own_service.run(PROLOGUE + "SELECT ?v { ex:a1 ex:value ?v }")
     assert small.row_count == 1 and small.elapsed < 0.9
     assert thread.is_alive(), "the small query should have finished while the runaway ran"
@@ -476,7 +486,7 @@ def test_callers_wait_for_a_free_worker(store_path: Path) -> None:
 
         blocker = threading.Thread(target=runaway)
         blocker.start()
-        time.sleep(0.3)
+        assert wait_until(lambda: svc.busy_workers() == 1)
         with pytest.raises(QueryTimeout, match="no query worker became free"):
             svc.run("ASK {}", timeout=0.3)
         blocker.join(10)
@@ -509,7 +519,7 @@ def test_close_during_a_query_stops_it(store_path: Path) -> None:
 
     thread = threading.Thread(target=runaway)
     thread.start()
-    time.sleep(0.3)
+    assert wait_until(lambda: svc.busy_workers() == 1)
     svc.close()
     thread.join(5)
     assert not thread.is_alive()

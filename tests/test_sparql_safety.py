@@ -15,6 +15,7 @@ import time
 from urllib.parse import urlencode
 
 import pytest
+from conftest import wait_for_a_running_child
 from pyoxigraph import RdfFormat, Store, parse
 from support import Reply, assert_no_connection, fetch
 
@@ -167,7 +168,7 @@ def test_a_runaway_query_is_stopped_while_others_are_served(live_server):
     thread = threading.Thread(target=runaway)
     thread.start()
     try:
-        time.sleep(0.5)  # the runaway query is computing now
+        assert wait_for_a_running_child(live_server)  # the runaway query is computing now
         small_started = time.monotonic()
         small = get(live_server.url, "ASK { ?s ?p ?o }",
                     headers={"Accept": "application/sparql-results+json"})
