@@ -11,8 +11,6 @@ path segment (``person/``, ``org/``, …) so IRIs stay readable and stable acros
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from pyoxigraph import NamedNode
 
 BASE = "https://w3id.org/tnmt-kg/"
@@ -135,12 +133,6 @@ def is_source_graph(iri: str) -> bool:
 
 def is_loaded_graph(iri: str) -> bool:
     return iri.startswith(f"{BASE}graph/load/")
-
-
-def values_clause(var: str, iris: Iterable[str]) -> str:
-    """``VALUES ?var { <iri> … }``; the IRIs come from the store or from NamedNode-checked input,
-    so they hold no ``>``."""
-    return f"VALUES ?{var} {{ {' '.join(f'<{i}>' for i in iris)} }}"
 
 
 def local_name(iri: str) -> str:
