@@ -8,7 +8,8 @@ WORKERS ?= 2
 STORE   ?= var/store
 export TNMT_KG_STORE := $(abspath $(STORE))
 
-.PHONY: help install build serve dev test test-fast lint bench browser services virtuoso clean eval-suggest
+.PHONY: help install build serve dev test test-fast lint bench browser services virtuoso clean eval-suggest \
+        screenshots translations
 
 help:
 	@echo "make serve   set up, build the graph, serve on http://$(HOST):$(PORT) (gunicorn)"
@@ -16,6 +17,8 @@ help:
 	@echo "make build   (re)build the graph into $(STORE)"
 	@echo "make bench   run the benchmarks, write docs/benchmarks.md"
 	@echo "make lint    ruff"
+	@echo "make screenshots   the graph view at desktop and phone width, into docs/screenshots/"
+	@echo "make translations  re-extract the interface strings, update server/translations/*.po"
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -70,12 +73,27 @@ test-fast: install
 lint: install
 	$(BIN)/ruff check kg server tests
 
-bench: build
+# Also Virtuoso (`make services`) and the bench extra (rdflib-endpoint, py-spy): the peers it compares.
+bench: build services
+	$(BIN)/pip install --quiet -e '.[test,bench]'
 	$(BIN)/python -m bench.run
 
 # The suggester scored on ../shared/ingest-eval (gazetteer: the seed source's graph alone).
 eval-suggest: install
 	$(BIN)/python -m kg.suggest.evaluate --write docs/ingestion.md
+
+# The graph view in Debian's Chromium at 1280 px and 390 px, from the built graph: the app runs on
+# a free loopback port for the shots and is stopped afterwards, whatever happens.
+screenshots: build browser
+	$(BIN)/python scripts/screenshots.py --store $(STORE) --out docs/screenshots
+
+# The interface strings: templates and server/ → messages.pot → each language's .po (translate
+# the new entries there; the app compiles the .po files when it starts).
+translations: install
+	$(BIN)/pybabel extract -F babel.cfg -k N_ --no-location --sort-output \
+	  -o server/translations/messages.pot --ignore-dirs='.* node_modules var tests kg bench sources' .
+	$(BIN)/pybabel update -i server/translations/messages.pot -d server/translations \
+	  --no-fuzzy-matching --width 100
 
 clean:
 	rm -rf $(VENV) node_modules var .pytest_cache test-artifacts

@@ -31,7 +31,7 @@ EXACT_LIMIT = 3000
 BETWEENNESS_SAMPLE = 32
 #: Order in which the facts of one edge are told (a role before a mere co-occurrence).
 FACT_ORDER = ("membership", "sub-organisation", "post", "chair", "organiser", "speech", "attendance",
-              "participation", "launch", "implementation")
+              "participation", "launch", "implementation", "assignment")
 
 
 @dataclass

@@ -49,6 +49,7 @@ kg.errors.BadInput: bloc: parameter bloc must be a slug or an absolute IRI, ...
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 import json
 import re
@@ -74,7 +75,9 @@ from .catalog_params import (
     parse_params,
 )
 from .errors import BadInput, NotFound
+from .formats import TABLE_FORMATS
 from .query import check_query
+from .tables import write_table
 
 __all__ = [
     "DOWNLOADS", "SLUG_KINDS", "VIEWS", "XSD_PREFIX_LINE", "XSD_TYPES", "Answer", "NamedQuery", "Param",
@@ -198,9 +201,13 @@ class NamedQuery:
         return Answer(self.form, [], [], result.truncated, bound, result.elapsed,
                       graph=result.body.decode("utf-8"), triples=result.row_count)
 
-    def download(self, service: Any, values: Mapping[str, str | None], fmt: str) -> Any:
-        """The result serialised for a download (``csv``, ``json``, ``ttl``, … as the form
-        allows, see :data:`DOWNLOADS`): a :class:`kg.query.QueryResult`.
+    def download(self, service: Any, values: Mapping[str, str | None], fmt: str, *, bom: bool = False,
+                 about: Mapping[str, str] | None = None) -> Any:
+        """The result serialised for a download (``csv``, ``xlsx``, ``ttl``, … as the form
+        allows, see :data:`DOWNLOADS`): a :class:`kg.query.QueryResult`. A SELECT's table has
+        the query's own columns only (not the parameter variables, which only repeat the
+        bound values); ``bom`` starts a CSV with a UTF-8 byte order mark, ``about`` becomes an
+        XLSX's second sheet (see :func:`kg.tables.write_table`).
 
         :raises NotFound: the form has no such download.
         """
@@ -209,7 +216,17 @@ class NamedQuery:
             raise NotFound(f"a {self.form} query downloads as {', '.join(formats)}, not {fmt!r}",
                            where=self.name)
         text, substitutions = self.bind(values)
-        return service.run(text, result_format=formats[fmt], substitutions=substitutions)
+        result = service.run(text, result_format=formats[fmt], substitutions=substitutions)
+        if self.form != "SELECT":
+            return result
+        body = write_table(result.body, fmt, columns=self.columns(result.body), bom=bom, about=about,
+                           title=self.name)
+        return dataclasses.replace(result, body=body, media_type=TABLE_FORMATS[fmt])
+
+    def columns(self, json_body: bytes) -> list[str]:
+        """A SELECT result's own columns: its variables less the parameter variables."""
+        hidden = {p.variable for p in self.params}
+        return [v for v in json.loads(json_body)["head"]["vars"] if v not in hidden]
 
     @property
     def downloads(self) -> tuple[str, ...]:

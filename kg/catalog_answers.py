@@ -13,11 +13,13 @@ from dataclasses import dataclass
 from pyoxigraph import BlankNode, Literal, NamedNode, QueryResultsFormat, RdfFormat
 
 from .catalog_params import Term
+from .formats import TABLE_FORMATS
 from .vocab import BASE, XSD
 
 #: Download formats of each query form: file suffix → result format.
 DOWNLOADS: dict[str, dict[str, QueryResultsFormat | RdfFormat]] = {
-    "SELECT": {"csv": QueryResultsFormat.CSV, "tsv": QueryResultsFormat.TSV, "json": QueryResultsFormat.JSON},
+    # A SELECT runs as JSON and is written as a table of its own columns by kg.tables.
+    "SELECT": {name: QueryResultsFormat.JSON for name in TABLE_FORMATS},
     "ASK": {"json": QueryResultsFormat.JSON},
     "CONSTRUCT": {"ttl": RdfFormat.TURTLE, "nt": RdfFormat.N_TRIPLES, "jsonld": RdfFormat.JSON_LD},
     "DESCRIBE": {"ttl": RdfFormat.TURTLE, "nt": RdfFormat.N_TRIPLES, "jsonld": RdfFormat.JSON_LD},

@@ -154,9 +154,11 @@ def query(ctx: click.Context, store: str | None, endpoint: str | None, query_fil
           max_rows: int | None, wide: bool) -> None:
     """Run SPARQL from a file, -e, stdin, or a named query (--name) with --param KEY=VALUE."""
     from .query import QueryService, check_query, result_format
+    from .tables import write_table
+    from .terminal import TABLE_FORMATS, print_table
 
     settings = _settings(ctx, store=store, query_timeout=timeout, max_rows=max_rows, **_backend(endpoint))
-    substitutions = None
+    substitutions, named = None, None
     if name is not None:
         from .catalog import named_query, parse_params
 
@@ -170,76 +172,26 @@ def query(ctx: click.Context, store: str | None, endpoint: str | None, query_fil
         text = _read_query(query_file, expression)
     form = check_query(text).form
     with QueryService(settings.replace(query_workers=1)) as service:
-        if fmt == "table":
-            if form in ("SELECT", "ASK"):
-                _print_table(service, text, substitutions, wide=wide)
+        if fmt == "table" and form == "ASK":
+            click.echo("true" if service.ask(text, substitutions=substitutions) else "false")
+            return
+        if form == "SELECT" and (fmt == "table" or named is not None and fmt in TABLE_FORMATS):
+            # as JSON first: a named query's parameter columns are left out of what is shown
+            result = service.run(text, result_format=result_format(form, CLI_MEDIA_TYPES["json"]),
+                                 substitutions=substitutions)
+            columns = named.columns(result.body) if named is not None else None
+            if fmt == "table":
+                print_table(result.body, result.truncated, columns=columns, wide=wide)
                 return
-            fmt = "turtle"
-        result = service.run(text, result_format=result_format(form, CLI_MEDIA_TYPES[fmt]),
-                             substitutions=substitutions)
-        sys.stdout.buffer.write(result.body)
+            body = write_table(result.body, fmt, columns=columns)
+        else:
+            fmt = "turtle" if fmt == "table" else fmt
+            result = service.run(text, result_format=result_format(form, CLI_MEDIA_TYPES[fmt]),
+                                 substitutions=substitutions)
+            body = result.body
+        sys.stdout.buffer.write(body)
         if result.truncated:
             click.echo(f"warning: result cut at {settings.max_rows} rows", err=True)
-
-
-def _print_table(service: Any, text: str, substitutions: dict | None, *, wide: bool = False) -> None:
-    """A SELECT as aligned columns (from the JSON results, which carry the variables' order),
-    fitted to the terminal's width (``COLUMNS``, or the terminal's own) unless ``wide`` or the
-    output is no terminal: the widest columns give way first and a cut cell ends with an ellipsis."""
-    import json
-    import shutil
-
-    from pyoxigraph import QueryResultsFormat
-
-    result = service.run(text, result_format=QueryResultsFormat.JSON, substitutions=substitutions)
-    data = json.loads(result.body)
-    if "boolean" in data:
-        click.echo("true" if data["boolean"] else "false")
-        return
-    variables = data["head"]["vars"]
-    cells = [[_cell(row.get(v)) for v in variables] for row in data["results"]["bindings"]]
-    widths = [max([len(v)] + [len(c[i]) for c in cells]) for i, v in enumerate(variables)]
-    if not wide and (sys.stdout.isatty() or os.environ.get("COLUMNS")):
-        widths = fit_widths(widths, shutil.get_terminal_size((120, 24)).columns)
-    for line in ([variables, ["-" * w for w in widths]] + cells):
-        click.echo("  ".join(_fit(x, w) for x, w in zip(line, widths, strict=True)).rstrip())
-    click.echo(f"({len(cells)} row{'s' if len(cells) != 1 else ''}"
-               f"{', cut at the row cap' if result.truncated else ''})", err=True)
-
-
-def fit_widths(widths: list[int], total: int, *, narrowest: int = 8) -> list[int]:
-    """Column widths that fit ``total`` characters with two-space gaps, narrowing the widest.
-
-    >>> fit_widths([4, 300, 20], 60)
-    [4, 32, 20]
-    >>> fit_widths([10, 10], 80)
-    [10, 10]
-    """
-    widths = list(widths)
-    budget = total - 2 * (len(widths) - 1)
-    while sum(widths) > budget:
-        widest = max(range(len(widths)), key=lambda i: widths[i])
-        if widths[widest] <= narrowest:
-            break
-        others = sorted((w for i, w in enumerate(widths) if i != widest), reverse=True)
-        floor = max(narrowest, others[0] if others else narrowest, widths[widest] - (sum(widths) - budget))
-        widths[widest] = floor if floor < widths[widest] else widths[widest] - 1
-    return widths
-
-
-def _fit(cell: str, width: int) -> str:
-    cell = " ".join(cell.split()) if "\n" in cell or "\t" in cell else cell
-    return cell.ljust(width) if len(cell) <= width else cell[: width - 1] + "…"
-
-
-def _cell(term: dict | None) -> str:
-    if term is None:
-        return ""
-    if term["type"] == "uri":
-        return f"<{term['value']}>"
-    if "xml:lang" in term:
-        return f"{term['value']}@{term['xml:lang']}"
-    return term["value"]
 
 
 @main.command(name="queries")

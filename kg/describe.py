@@ -155,7 +155,6 @@ def dataset_stats(store: Store, *, build_id: str, modified: float) -> DatasetSta
     :param modified: the build's time, seconds since the epoch.
     """
     properties = _counts(store, sparql.load("stats/void_properties"), "p")
-    licenses = _rows(store, sparql.fill(sparql.load("stats/license"), "ontology", [NamedNode(ONTOLOGY_IRI)]))
     return DatasetStats(
         build_id=build_id,
         modified=modified,
@@ -169,8 +168,14 @@ def dataset_stats(store: Store, *, build_id: str, modified: float) -> DatasetSta
         graphs=_counts(store, sparql.load("stats/graphs"), "g", union=False),
         # Without the union option the default graph is the store's own one.
         default_graph_triples=_count(store, sparql.load("stats/own_default_graph"), union=False),
-        license=licenses[0]["l"].value if licenses else DEFAULT_LICENSE,
+        license=dataset_license(store),
     )
+
+
+def dataset_license(store: Store) -> str:
+    """The licence the ontology names (``dcterms:license``), else :data:`DEFAULT_LICENSE`."""
+    rows = _rows(store, sparql.fill(sparql.load("stats/license"), "ontology", [NamedNode(ONTOLOGY_IRI)]))
+    return rows[0]["l"].value if rows else DEFAULT_LICENSE
 
 
 _cache: dict[str, DatasetStats] = {}

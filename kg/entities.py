@@ -37,6 +37,7 @@ from .labels import (
     _term,
     _type_order,
     format_vi_date,
+    label_languages,
     labels_of,
     parse_iri,
     short_name,
@@ -191,7 +192,8 @@ def describe(store: Store, iri: str) -> Entity:
                               g.total) for g in incoming]
     types = sorted({_relabel(t, label_map) for t in types}, key=_type_order)
     sources = [_relabel(s, label_map) for s in sources]
-    labels.sort(key=lambda t: (LANGUAGES.index(t.lang) if t.lang in LANGUAGES else 9, t.value))
+    order = label_languages()
+    labels.sort(key=lambda t: (order.index(t.lang) if t.lang in order else 9, t.value))
     return Entity(iri=iri, labels=labels, types=types, facts=facts, incoming=incoming,
                   memberships=memberships, quotes=sorted(set(quotes)), sources=sources,
                   inferences=inferences.get(iri, []))

@@ -113,3 +113,14 @@ def by_name(name: str) -> Format:
         if f.name == name:
             return f
     raise KeyError(name)
+
+
+#: Downloads of a SELECT result as a table (the query pages' and the editor's "Download"):
+#: name (file suffix) → media type. CSV, TSV and JSON are the SPARQL 1.1 results formats
+#: above; XLSX is a spreadsheet written by openpyxl (kg.tables).
+TABLE_FORMATS: dict[str, str] = {
+    "csv": by_name("csv").media_type,
+    "tsv": by_name("tsv").media_type,
+    "json": by_name("json").media_type,
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}

@@ -9,43 +9,48 @@ from __future__ import annotations
 
 from typing import Any
 
-from pyoxigraph import NamedNode, Store, Variable
+from pyoxigraph import NamedNode, Store
 
 from . import sparql
-from .errors import BadInput, NotFound
+from .errors import BadInput
+from .find import UnknownName, resolve_name
 from .graph_model import _SLUG, MAX_DEPTH, Filters, short_name
 from .graph_queries import _select
-from .vocab import BASE
-
-_WHAT = {"org": "organisation", "person": "person", "role": "role"}
+from .search import SearchIndex
 
 
-def resolve(store: Store, value: str, kind: str) -> str:
-    """A slug (``khoi-thi-dua-so-iv``) or an IRI → the IRI of an existing entity of ``kind``.
+def resolve(store: Store, value: str, kind: str, *, index: SearchIndex | None = None,
+            param: str | None = None) -> str:
+    """A slug (``khoi-thi-dua-so-iv``), an IRI or a name → the IRI of an existing entity of ``kind``.
 
-    ``kind`` is ``org``, ``person`` or ``role``. Raises :class:`BadInput` for a malformed value
-    and :class:`NotFound` when the store has no such entity.
+    ``kind`` is ``org``, ``person`` or ``role``. Names ("Nguyễn Quốc Khánh", "khanh") are looked
+    up in ``index`` (:func:`kg.find.resolve_name`); without an index only slugs and IRIs are taken.
+    Raises :class:`BadInput` for a malformed value and :class:`~kg.find.UnknownName` (a
+    :class:`NotFound`, with the closest names) when the store has no such entity.
     """
     value = value.strip()
     if "://" in value:
         try:
-            iri = NamedNode(value)
+            NamedNode(value)
         except ValueError as exc:
             raise BadInput(f"{kind}: not a valid IRI: {value!r}") from exc
-    elif _SLUG.match(value):
-        iri = NamedNode(f"{BASE}{kind}/{value}")
-    else:
+    elif index is None and not _SLUG.match(value):
         raise BadInput(f"{kind}: give a slug such as 'khoi-thi-dua-so-iv' or a full IRI, not {value!r}")
-    check = sparql.load(f"graph/{kind}-exists")
-    if not store.query(check, use_default_graph_as_union=True, substitutions={Variable("x"): iri}):
-        raise NotFound(f"no {_WHAT[kind]} {value!r} in the graph")
-    return iri.value
+    try:
+        return resolve_name(store, index, value, kind, param=param)
+    except UnknownName as exc:
+        if not exc.suggestions and index is None:
+            raise UnknownName(value, kind, param or kind, []) from None
+        raise
 
 
 def parse_filters(store: Store, *, year: str | int | None = None, org: str | None = None,
                   person: str | None = None, role: str | None = None,
-                  depth: str | int | None = None) -> Filters:
-    """Filters from request parameters (strings, empty meaning absent), checked against the store."""
+                  depth: str | int | None = None, index: SearchIndex | None = None) -> Filters:
+    """Filters from request parameters (strings, empty meaning absent), checked against the store.
+
+    With a search ``index``, ``org``, ``person`` and ``role`` may be names as well as slugs.
+    """
     def given(v: Any) -> bool:
         return v is not None and str(v).strip() != ""
 
@@ -67,9 +72,9 @@ def parse_filters(store: Store, *, year: str | int | None = None, org: str | Non
             raise BadInput(f"depth must be between 1 and {MAX_DEPTH}, not {depth_value}")
     return Filters(
         year=year_value,
-        org=resolve(store, str(org), "org") if given(org) else None,
-        person=resolve(store, str(person), "person") if given(person) else None,
-        role=resolve(store, str(role), "role") if given(role) else None,
+        org=resolve(store, str(org), "org", index=index) if given(org) else None,
+        person=resolve(store, str(person), "person", index=index) if given(person) else None,
+        role=resolve(store, str(role), "role", index=index) if given(role) else None,
         depth=depth_value,
     )
 

@@ -19,7 +19,7 @@ from typing import Any
 
 from pyoxigraph import NamedNode
 
-from .vocab import BASE, FOAF, ORG, SCHEMA, TNMT, local_name
+from .vocab import BASE, FOAF, ORG, PROV, SCHEMA, TNMT, local_name
 
 #: Steps an ego view may take from its focus.
 MAX_DEPTH = 3
@@ -112,6 +112,8 @@ class EdgeKind:
 EDGE_KINDS: dict[str, EdgeKind] = {k.name: k for k in (
     EdgeKind("membership", "giữ vai trò tại", "holds a role in", ORG.member, "fact", "fact", "interval",
              "#2e9b4f"),
+    EdgeKind("assignment", "được phân công", "is assigned a role in", PROV.wasAssociatedWith, "fact", "fact",
+             "interval", "#b9770e"),
     EdgeKind("sub-organisation", "trực thuộc", "is a sub-organisation of", ORG.subOrganizationOf, "so", "s",
              "", "#9aa5b1", show_label=False, cue="trực thuộc"),
     EdgeKind("post", "chức vụ của", "is a post in", ORG.postIn, "so", "s", "", "#d6478f"),
@@ -232,7 +234,10 @@ class Edge:
 
     @property
     def timing(self) -> str:
-        """``interval`` (a known period), ``attested`` (a single dated mention) or ``undated``."""
+        """``interval`` (a known period), ``attested`` (a single dated mention), ``assigned`` (a role
+        assigned in advance for a period: not a role held) or ``undated``."""
+        if self.kind == "assignment":
+            return "assigned"
         if self.begin or self.end:
             return "interval"
         if self.day:
@@ -256,12 +261,12 @@ class Edge:
 
     def when(self) -> str:
         """The edge's time as a reader sees it: ``2021``, ``2019–2025`` or ``20/12/2021``."""
-        if self.timing == "interval":
+        if self.timing in ("interval", "assigned") and (self.begin or self.end):
             b, e = self.begin or "", self.end or ""
             if b[5:] == "01-01" and e[5:] == "12-31":
                 return b[:4] if b[:4] == e[:4] else f"{b[:4]}–{e[:4]}"
             return f"{_vi_date(b) if b else '…'}–{_vi_date(e) if e else '…'}"
-        if self.timing == "attested":
+        if self.timing == "attested" or (self.timing == "assigned" and self.day):
             return _vi_date(self.day or "")
         return ""
 

@@ -51,7 +51,7 @@ def _role(filters: Filters) -> NamedNode | None:
 def _edge_kinds_for(filters: Filters) -> list[EdgeKind]:
     # A role filter is about memberships: the other kinds of fact have no role.
     if filters.role:
-        return [EDGE_KINDS["membership"]]
+        return [EDGE_KINDS["membership"], EDGE_KINDS["assignment"]]
     return list(EDGE_KINDS.values())
 
 
@@ -116,7 +116,7 @@ def fetch_edges(store: Store, filters: Filters, *, touching: Sequence[str] | Non
     seen: set[tuple[str, str, str, str]] = set()
     for kind in kinds:
         text = sparql.load(kind.query if dated else kind.undated_query)
-        if kind.name == "membership":
+        if kind.name in ("membership", "assignment"):
             text = sparql.fill(text, "role", [_role(filters)])
         if dated and kind.dated:
             text = sparql.fill(text, "year", [_year(filters)])

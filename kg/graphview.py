@@ -221,7 +221,8 @@ def view_triples(store: Store, view: GraphView) -> list[Triple]:
         if edge.fact:
             fact = NamedNode(edge.fact)
             add_all(fact)
-            for q in store.quads_for_pattern(fact, ORG.memberDuring, None):
+            for q in [*store.quads_for_pattern(fact, ORG.memberDuring, None),
+                      *store.quads_for_pattern(fact, TNMT.assignedFor, None)]:
                 if isinstance(q.object, NamedNode):
                     add_all(q.object)
                     for part in (TIME.hasBeginning, TIME.hasEnd, TIME.inside):

@@ -13,10 +13,12 @@ bound with ``substitutions=``; lists of IRIs fill a query's ``VALUES`` block as 
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime as dt
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,8 +37,47 @@ LABEL_PROPERTIES = (
     "http://purl.org/dc/terms/title",
     "http://www.w3.org/2004/02/skos/core#altLabel",
 )
-#: Languages a label is chosen in, most preferred first.
+#: Languages a label is chosen in, most preferred first (the default order).
 LANGUAGES = ("vi", "en", "")
+
+# The order for the current request or command: the web app puts the reader's language first
+# (see :func:`preferred_language`); a context variable, so threads and requests do not mix.
+_label_languages: contextvars.ContextVar[tuple[str, ...]] = contextvars.ContextVar(
+    "label_languages", default=LANGUAGES)
+
+
+def label_languages() -> tuple[str, ...]:
+    """The languages labels are chosen in now, most preferred first."""
+    return _label_languages.get()
+
+
+def prefer_language(lang: str) -> contextvars.Token:
+    """Choose labels in ``lang`` first, then the other languages in the default order; give the
+    token to :func:`reset_language` to undo. An unknown ``lang`` keeps the default order."""
+    order = (lang, *(x for x in LANGUAGES if x != lang)) if lang in LANGUAGES else LANGUAGES
+    return _label_languages.set(order)
+
+
+def reset_language(token: contextvars.Token) -> None:
+    _label_languages.reset(token)
+
+
+@contextlib.contextmanager
+def preferred_language(lang: str) -> Iterator[tuple[str, ...]]:
+    """Labels in ``lang`` first within the block, the other language as the fallback.
+
+    >>> with preferred_language("en"):
+    ...     _pick_label([(LABEL_PROPERTIES[0], "Cục Viễn thám", "vi"),
+    ...                  (LABEL_PROPERTIES[0], "Remote Sensing Department", "en")])
+    ('Remote Sensing Department', 'en')
+    >>> _pick_label([(LABEL_PROPERTIES[0], "Nguyễn Quốc Khánh", "vi")])  # no English: Vietnamese
+    ('Nguyễn Quốc Khánh', 'vi')
+    """
+    token = prefer_language(lang)
+    try:
+        yield label_languages()
+    finally:
+        reset_language(token)
 
 #: Literals longer than this are cut on pages (the RDF description keeps them whole).
 MAX_LITERAL_CHARS = 2000
@@ -156,11 +197,14 @@ def _term(node: Any, labels: dict[str, tuple[str, str]] | None = None) -> Term:
 
 
 def _pick_label(candidates: list[tuple[str, str, str]]) -> tuple[str, str]:
-    """The best (label, lang) among (property, value, lang): language first, then property."""
+    """The best (label, lang) among (property, value, lang): language first (in the order of
+    :func:`label_languages`), then property."""
+
+    languages = label_languages()
 
     def rank(item: tuple[str, str, str]) -> tuple[int, int, str]:
         prop, value, lang = item
-        lang_rank = LANGUAGES.index(lang) if lang in LANGUAGES else len(LANGUAGES)
+        lang_rank = languages.index(lang) if lang in languages else len(languages)
         return (lang_rank, LABEL_PROPERTIES.index(prop), value)
 
     prop, value, lang = min(candidates, key=rank)

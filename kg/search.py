@@ -14,6 +14,8 @@ indexed and the number of labels is capped, so a store of a million triples stay
 from __future__ import annotations
 
 import bisect
+import difflib
+import itertools
 import re
 import threading
 import time
@@ -70,6 +72,7 @@ class SearchIndex:
     word_index: list[tuple[str, int]] = field(default_factory=list)
     truncated: bool = False
     build_seconds: float = 0.0
+    _vocabulary: list[str] | None = field(default=None, repr=False)
 
     @classmethod
     def from_store(cls, store: Store, *, max_labels: int = MAX_LABELS) -> SearchIndex:
@@ -151,6 +154,39 @@ class SearchIndex:
                 best[iri] = Hit(iri=iri, label=self.labels[position], lang=self.langs[position],
                                 match=MATCH_KINDS[kind], score=score)
         return sorted(best.values(), key=lambda hit: (hit.score, hit.iri))[: max(0, limit)]
+
+    @property
+    def vocabulary(self) -> list[str]:
+        """Every folded word of the indexed labels, once, sorted (for close matches)."""
+        if self._vocabulary is None:
+            self._vocabulary = sorted({word for word, _ in self.word_index})
+        return self._vocabulary
+
+    def close_matches(self, query: str, *, limit: int = 10) -> list[Hit]:
+        """Entities whose names are *close* to ``query``: what :meth:`search` finds, then names
+        found when a misspelt word is replaced by the nearest words of the index (``khang`` →
+        ``khanh``), then names that match some of the query's words. For "did you mean" lists.
+        """
+        query_words = words(query)
+        found: dict[str, Hit] = {h.iri: h for h in self.search(query, limit=limit)}
+        if len(found) < limit and query_words:
+            options = []
+            for word in query_words[:6]:
+                near = difflib.get_close_matches(word, self.vocabulary, n=3, cutoff=0.6)
+                options.append(list(dict.fromkeys([word, *near]))[:4] if near else [word])
+            # At most 64 respellings, nearest first (the product keeps the given word first).
+            for spelling in itertools.islice(itertools.product(*options), 64):
+                for hit in self.search(" ".join(spelling), limit=limit):
+                    found.setdefault(hit.iri, hit)
+                if len(found) >= limit:
+                    break
+        if len(found) < limit and len(query_words) > 1:
+            for word in sorted(query_words, key=len, reverse=True):
+                if len(word) < 3:
+                    continue
+                for hit in self.search(word, limit=limit):
+                    found.setdefault(hit.iri, hit)
+        return list(found.values())[: max(0, limit)]
 
 
 _cache_lock = threading.Lock()

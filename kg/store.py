@@ -25,6 +25,8 @@ from pyoxigraph import NamedNode, Quad, QuadParser, RdfFormat, Store, parse, ser
 
 from .errors import BadInput, KGError, RdfSyntaxError, StoreMissing, UnknownFormat
 from .formats import LOAD_SUFFIXES, RDF_FORMATS
+from .version import content_hash
+from .version import short as short_version
 
 BUILD_INFO = "build.json"
 KEEP_BUILDS = 2
@@ -61,10 +63,24 @@ class BuildInfo:
     kind: str
     triples: int
     detail: dict[str, Any]
+    #: The data version: a content hash of what the build holds (kg.version); empty for a
+    #: build written before versions were recorded (rebuild to get one).
+    version: str = ""
+
+    @property
+    def data_version(self) -> str:
+        """The version to cite and to name files by: the content hash, else the build id."""
+        return self.version or self.build_id
+
+    @property
+    def short_version(self) -> str:
+        """The data version as people see it (file names, links, the footer)."""
+        return short_version(self.version) if self.version else self.build_id
 
     @property
     def etag(self) -> str:
-        return f'"{self.build_id}"'
+        """The strong validator of anything that depends only on the data: its version."""
+        return f'"{self.short_version}"'
 
 
 def _builds_dir(store_path: Path) -> Path:
@@ -98,7 +114,8 @@ def build_info(store_path: str | os.PathLike[str]) -> BuildInfo:
         stat = Path(current_target(store_path)).stat()
         return BuildInfo(build_id=f"{int(stat.st_mtime)}", created=stat.st_mtime,
                          kind="unknown", triples=-1, detail={})
-    return BuildInfo(**data)
+    known = BuildInfo.__dataclass_fields__
+    return BuildInfo(**{k: v for k, v in data.items() if k in known})
 
 
 def _check_store_path(store_path: Path) -> None:
@@ -137,9 +154,10 @@ def new_build(
         store.optimize()
         store.flush()
         triples = len(store)
+        version = content_hash(store.quads_for_pattern(None, None, None, None))
         del store
         info = BuildInfo(build_id=build_id, created=time.time(), kind=kind, triples=triples,
-                         detail=detail)
+                         detail=detail, version=version)
         (work / BUILD_INFO).write_text(json.dumps(info.__dict__, ensure_ascii=False, indent=1))
         final = builds / build_id
         work.rename(final)

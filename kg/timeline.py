@@ -1,8 +1,10 @@
-"""The timeline: who held which role in an organisation and its units, year by year.
+"""The timeline: who held which role in an organisation and its units, year by year; a person's roles.
 
 Rows over a time axis (a role held for a known period is a bar, a role a source attests on one
-day is a mark), the yearly rotation of roles held for a period, and roles assigned in advance
-for a year, listed apart (an assignment is not a role held).
+day is a mark, a role assigned in advance is an outlined bar), the yearly rotation of roles held
+for a period, and roles assigned in advance for a year, listed apart (an assignment is not a role
+held). An organisation's timeline also has the roles it holds itself (a Cục as bloc head); a
+person's timeline (:func:`person_timeline`) has the roles the person held.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from pyoxigraph import NamedNode, Store
@@ -32,15 +34,25 @@ TIMELINE_ROW_LIMIT = 2000
 class TimelineSpan:
     """One membership on the time axis: a known interval, or a mark at an attested date."""
 
-    membership: str
+    membership: str  # the membership, or the personnel event of an assignment
     begin: dt.date | None
     end: dt.date | None
-    day: dt.date | None
+    day: dt.date | None  # the day attested, or the day of the assignment
     quote: str = ""
+    assigned: bool = False  # a role assigned in advance for [begin, end], not a role held
 
     @property
     def attested(self) -> bool:
-        return self.day is not None and self.begin is None and self.end is None
+        return not self.assigned and self.day is not None and self.begin is None and self.end is None
+
+    @property
+    def how(self) -> str:
+        """``interval``, ``attested``, ``assigned`` or ``undated``: how the span is known."""
+        if self.assigned:
+            return "assigned"
+        if self.attested:
+            return "attested"
+        return "interval" if self.begin or self.end else "undated"
 
     def years(self) -> list[int]:
         if self.attested:
@@ -52,7 +64,8 @@ class TimelineSpan:
     def to_dict(self) -> dict[str, Any]:
         iso = lambda d: d.isoformat() if d else None  # noqa: E731
         return {"membership": self.membership, "begin": iso(self.begin), "end": iso(self.end),
-                "day": iso(self.day), "attested": self.attested, "quote": self.quote}
+                "day": iso(self.day), "attested": self.attested, "assigned": self.assigned, "how": self.how,
+                "quote": self.quote}
 
 
 @dataclass
@@ -84,11 +97,17 @@ class Timeline:
     years: list[int]
     rotation: list[dict[str, Any]]  # per year: the holders of each yearly (interval) role
     truncated: bool = False
+    held_rows: list[TimelineRow] = field(default_factory=list)  # roles the organisation (person) holds
+
+    @property
+    def is_person(self) -> bool:
+        return self.org_kind == "person"
 
     def to_dict(self) -> dict[str, Any]:
         return {"org": self.org, "org_label": self.org_label, "org_kind": self.org_kind,
                 "years": self.years, "rotation": self.rotation, "truncated": self.truncated,
-                "rows": [r.to_dict() for r in self.rows], "unit_rows": [r.to_dict() for r in self.unit_rows]}
+                "rows": [r.to_dict() for r in self.rows], "unit_rows": [r.to_dict() for r in self.unit_rows],
+                "held_rows": [r.to_dict() for r in self.held_rows]}
 
 
 def default_timeline_org(store: Store) -> str | None:
@@ -110,21 +129,26 @@ def _date(term: Any) -> dt.date | None:
         return None
 
 
-def _timeline_rows(store: Store, orgs: Sequence[str], *, people_only: bool,
-                   limit: int) -> tuple[list[TimelineRow], bool]:
-    text = sparql.load("graph/timeline-memberships-people" if people_only else "graph/timeline-memberships")
+def _timeline_rows(store: Store, orgs: Sequence[str], *, people_only: bool = False, limit: int,
+                   query: str | None = None, by: str = "org") -> tuple[list[TimelineRow], bool]:
+    """Rows of the memberships in ``orgs`` (or, with ``query`` and ``by="member"``, of other
+    rows named alike: the roles held by members, the roles assigned to them)."""
+    name = query or ("graph/timeline-memberships-people" if people_only else "graph/timeline-memberships")
+    text = sparql.load(name)
+    assigned = name.endswith("assignments-of")
     grouped: dict[tuple[str, str, str], list[TimelineSpan]] = defaultdict(list)
     count = 0
     truncated = False
     for batch in _batches(list(orgs)):
-        query = sparql.limit(sparql.fill(text, "org", _nodes(batch)), limit - count + 1)
-        for r in _select(store, query):
+        filled = sparql.limit(sparql.fill(text, by, _nodes(batch)), limit - count + 1)
+        for r in _select(store, filled):
             count += 1
             if count > limit:
                 truncated = True
                 break
             grouped[(r["member"].value, r["role"].value, r["org"].value)].append(
-                TimelineSpan(r["m"].value, _date(r["from"]), _date(r["to"]), _date(r["day"])))
+                TimelineSpan(r["m"].value, _date(r["from"]), _date(r["to"]), _date(r["day"]),
+                             assigned=assigned))
         if truncated:
             break
     if not grouped:
@@ -175,13 +199,15 @@ def timeline(store: Store, org: str, *, limit: int = TIMELINE_ROW_LIMIT) -> Time
     """
     details = node_details(store, [org])[org]
     rows, truncated = _timeline_rows(store, [org], people_only=False, limit=limit)
+    held, more = _held_rows(store, org, limit)
+    truncated |= more
     subs = sparql.limit(sparql.fill(sparql.load("graph/sub-organisations"), "org", [NamedNode(org)]), limit)
     units = sorted({r.member for r in rows if r.member_kind in _ORG_KINDS}
                    | {r["u"].value for r in _select(store, subs)})
     unit_rows, more = _timeline_rows(store, units, people_only=True, limit=limit) if units else ([], False)
     truncated |= more
     assignments = _assignments(store, org)
-    years = sorted({y for r in rows + unit_rows for s in r.spans for y in s.years()}
+    years = sorted({y for r in rows + unit_rows + held for s in r.spans for y in s.years()}
                    | {y for a in assignments for y in range(a["first"], a["last"] + 1)})
     if years:
         years = list(range(years[0], years[-1] + 1))
@@ -197,4 +223,50 @@ def timeline(store: Store, org: str, *, limit: int = TIMELINE_ROW_LIMIT) -> Time
                            if a["first"] <= year <= a["last"]})
         rotation.append({"year": year, "holders": holders, "attested": attested, "assigned": assigned})
     return Timeline(org=org, org_label=details.label, org_kind=details.kind, rows=rows, unit_rows=unit_rows,
-                    years=years, rotation=rotation, truncated=truncated)
+                    years=years, rotation=rotation, truncated=truncated, held_rows=held)
+
+
+def _held_rows(store: Store, member: str, limit: int) -> tuple[list[TimelineRow], bool]:
+    """The roles ``member`` holds itself, and those assigned to it in advance, as rows."""
+    held, truncated = _timeline_rows(store, [member], limit=limit, query="graph/timeline-memberships-of",
+                                     by="member")
+    assigned, more = _timeline_rows(store, [member], limit=limit, query="graph/timeline-assignments-of",
+                                    by="member")
+    rows = held + assigned
+    rows.sort(key=lambda r: (r.spans[0].begin or r.spans[0].day or dt.date.max, _role_rank(r.role),
+                             r.org_label, any(s.assigned for s in r.spans)))
+    return rows, truncated or more
+
+
+def person_timeline(store: Store, person: str, *, limit: int = TIMELINE_ROW_LIMIT) -> Timeline:
+    """The roles a person (an IRI) held, and any assigned to them, over a time axis."""
+    details = node_details(store, [person])[person]
+    held, truncated = _held_rows(store, person, limit)
+    years = sorted({y for r in held for s in r.spans for y in s.years()})
+    if years:
+        years = list(range(years[0], years[-1] + 1))
+    return Timeline(org=person, org_label=details.label, org_kind=details.kind, rows=[], unit_rows=[],
+                    years=years, rotation=[], truncated=truncated, held_rows=held)
+
+
+def restrict(tl: Timeline, *, role: str | None = None, year: int | None = None) -> Timeline:
+    """Only the rows of ``role`` and the spans touching ``year`` (the axis and rotation narrowed too)."""
+    def keep(rows: list[TimelineRow]) -> list[TimelineRow]:
+        out = []
+        for r in rows:
+            if role and r.role != role:
+                continue
+            spans = [s for s in r.spans if year is None or year in s.years()
+                     or (s.begin and s.end is None and s.begin.year <= year)]
+            if spans:
+                out.append(TimelineRow(r.member, r.member_label, r.member_kind, r.role, r.role_label, r.org,
+                                       r.org_label, spans))
+        return out
+
+    if role is None and year is None:
+        return tl
+    rows, units, held = keep(tl.rows), keep(tl.unit_rows), keep(tl.held_rows)
+    years = [year] if year is not None else tl.years
+    rotation = [r for r in tl.rotation if year is None or r["year"] == year]
+    return Timeline(org=tl.org, org_label=tl.org_label, org_kind=tl.org_kind, rows=rows, unit_rows=units,
+                    years=years, rotation=rotation, truncated=tl.truncated, held_rows=held)

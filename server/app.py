@@ -14,7 +14,7 @@ from kg.entities import MAX_MEMBERSHIPS
 from kg.errors import KGError
 from kg.vocab import PREFIXES
 
-from . import services, urls
+from . import i18n, services, urls
 from .negotiation import best_match
 
 log = logging.getLogger("tnmt_kg.requests")
@@ -34,6 +34,7 @@ def create_app(settings: Settings | None = None, test_config: dict[str, Any] | N
     app.config.update({k: v for k, v in (test_config or {}).items() if k != "TNMT_KG"})
     app.json.ensure_ascii = False
     services.init_app(app, settings)
+    i18n.init_app(app)
     _register_blueprints(app)
     _register_error_handlers(app)
     _register_request_log(app)
@@ -49,6 +50,7 @@ def _register_blueprints(app: Flask) -> None:
         exports,
         graph,
         home,
+        people,
         queries,
         search,
         sparql,
@@ -58,7 +60,7 @@ def _register_blueprints(app: Flask) -> None:
     )
 
     for module in (home, sparql, entities, search, exports, api, queries, graph, timeline, vendor, suggest,
-                   coverage):
+                   coverage, people):
         app.register_blueprint(module.bp)
 
 

@@ -68,3 +68,25 @@ def accepts_html(header: str | None) -> bool:
         best_match(header, ["text/html", "text/turtle", "application/sparql-results+json"])
         == "text/html"
     )
+
+
+def link_header(links: list[dict[str, str]]) -> str:
+    """An HTTP ``Link`` header (RFC 8288) from ``{"href", "rel", …}`` entries; every other key
+    (``type``, ``title``) becomes a quoted parameter.
+
+    >>> link_header([{"href": "/id/x.ttl", "rel": "alternate", "type": "text/turtle"},
+    ...              {"href": "https://spdx.org/licenses/MIT", "rel": "license"}])
+    '</id/x.ttl>; rel="alternate"; type="text/turtle", <https://spdx.org/licenses/MIT>; rel="license"'
+    """
+    def quoted(value: str) -> str:
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+    parts = []
+    for link in links:
+        # The target is a URI reference: what the app builds is already percent-encoded;
+        # anything that would end the <…> is encoded rather than trusted.
+        href = link["href"].replace("<", "%3C").replace(">", "%3E").replace(" ", "%20")
+        params = [f"rel={quoted(link['rel'])}"] + [f"{k}={quoted(v)}" for k, v in link.items()
+                                                    if k not in ("href", "rel")]
+        parts.append(f"<{href}>; " + "; ".join(params))
+    return ", ".join(parts)

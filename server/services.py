@@ -24,6 +24,7 @@ from kg import store as kgstore
 from kg.config import Settings
 from kg.query import QueryService
 from kg.service_store import ServiceStore
+from kg.version import fingerprint
 
 log = logging.getLogger(__name__)
 
@@ -81,8 +82,11 @@ class KG:
             graphs = [g.value for g in store.named_graphs()]
             size = len(store)
             tag = hashlib.sha1(json.dumps([graphs, size]).encode()).hexdigest()[:16]
+            # The engine's content is not hashed (that would read all of it on every request):
+            # its version is a fingerprint of its graphs and size (kg.version.fingerprint).
             return kgstore.BuildInfo(build_id=f"remote-{tag}", created=self._started, kind="remote",
-                                     triples=size, detail={"endpoint": self.settings.remote_endpoint})
+                                     triples=size, detail={"endpoint": self.settings.remote_endpoint},
+                                     version=fingerprint(sorted(graphs), size))
         if self.in_memory:
             return self.memory().info  # the build being answered from, until the next is loaded
         return kgstore.build_info(self.settings.store)

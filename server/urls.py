@@ -136,3 +136,59 @@ def coverage_url() -> str:
 def structure_url(date: str | None = None, since: str | None = None) -> str:
     params = {k: v for k, v in (("date", date), ("since", since)) if v}
     return "/structure" + ("?" + urlencode(params) if params else "")
+
+
+# --- careers, rosters, comparisons, and pages with one parameter changed (kg.people) -------------
+
+
+def with_param(path: str, args: dict[str, str], name: str, value: str) -> str:
+    """``path`` with the query ``args``, ``name`` set to ``value`` (empty values left out)."""
+    params = {k: v for k, v in {**args, name: value}.items() if v not in (None, "")}
+    return path + ("?" + urlencode(params) if params else "")
+
+
+def career_url(person: str) -> str:
+    """A person's career page; ``person`` is the slug or the IRI minted under ``person/``."""
+    slug = person.rsplit("/", 1)[-1] if person.startswith(BASE + "person/") else person
+    return "/person/" + quote(slug, safe="") + "/career"
+
+
+def roster_url(org: str | None = None, date: str | None = None, *, fmt: str | None = None) -> str:
+    params = {k: v for k, v in (("org", org), ("date", date)) if v}
+    return "/roster" + (f".{fmt}" if fmt else "") + ("?" + urlencode(params) if params else "")
+
+
+def compare_url(org: str | None = None, start: int | str | None = None, end: int | str | None = None) -> str:
+    params = {k: str(v) for k, v in (("org", org), ("from", start), ("to", end)) if v not in (None, "")}
+    return "/compare" + ("?" + urlencode(params) if params else "")
+
+
+# --- citable queries and downloads (the data version in links and file names) ---------------
+
+
+def sparql_permalink(query: str, version: str) -> str:
+    """The editor with a query and the data version it was cited on (opened in a browser, the
+    query runs; any other client gets the protocol's answer)."""
+    return "/sparql?" + urlencode({"query": query, "version": version})
+
+
+def sparql_results_url(fmt: str, query: str | None = None, **options: str) -> str:
+    """A user query's result as a file (``csv``, ``tsv``, ``json``, ``xlsx``)."""
+    params = {"query": query, **options} if query else dict(options)
+    return f"/sparql/results.{fmt}" + ("?" + urlencode(params) if params else "")
+
+
+def sparql_cite_url() -> str:
+    """The citation of a query (JSON: permalink, BibTeX, CSL-JSON); ``?query=…``."""
+    return "/sparql/cite"
+
+
+def dump_url(version: str, suffix: str = "ttl") -> str:
+    """The whole graph of one data version: ``/download/tnmt-kg-<version>.<suffix>``."""
+    return f"/download/tnmt-kg-{quote(version)}.{quote(suffix)}"
+
+
+def timeline_data_url(**filters: str | int | None) -> str:
+    """The timeline's data as JSON, with any of its filters."""
+    params = {k: v for k, v in filters.items() if v not in (None, "")}
+    return "/timeline.json" + ("?" + urlencode(params) if params else "")

@@ -10,6 +10,7 @@ from pyoxigraph import Store
 
 from kg.build import build
 from kg.config import PROJECT_ROOT, Settings
+from kg.processes import stop_process_group  # noqa: F401 (tests import it from here)
 
 SEED_TEXT = PROJECT_ROOT / "sources" / "khoi-thi-dua-iv-2021" / "article.txt"
 SHARED_SEED = PROJECT_ROOT.parent / "shared" / "seed" / "khoi-thi-dua-iv-2021.txt"
@@ -50,6 +51,7 @@ import subprocess  # noqa: E402
 import sys  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
+import urllib.parse  # noqa: E402
 import urllib.request  # noqa: E402
 from collections.abc import Iterator  # noqa: E402
 from dataclasses import dataclass  # noqa: E402
@@ -130,22 +132,6 @@ def wait_for_a_running_child(server: LiveServer, within: float = 10.0) -> bool:
     return False
 
 
-def stop_process_group(process: subprocess.Popen, *, timeout: float = 10) -> None:
-    """Stop a server started with ``start_new_session=True`` and everything it forked:
-    SIGTERM to its process group, SIGKILL if it has not gone within ``timeout``."""
-    import signal
-
-    try:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=timeout)
-    except (ProcessLookupError, subprocess.TimeoutExpired):
-        try:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=10)
-        except ProcessLookupError:
-            pass
-
-
 def stop_live_server(server: LiveServer) -> None:
     try:
         stop_process_group(server.process)
@@ -195,6 +181,32 @@ def page(browser, request):  # noqa: ANN001, ANN201
     except Exception:  # noqa: BLE001 - a failed screenshot must not hide the test's own result
         pass
     context.close()
+
+
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+
+
+def block_outside(context: Any) -> list[str]:
+    """Abort every request of a browser context that does not go to the loopback server or a
+    local document, and record it: the app must never make the browser fetch from elsewhere."""
+    attempted: list[str] = []
+
+    def handle(route: Any) -> None:
+        url = urllib.parse.urlparse(route.request.url)
+        if url.scheme in ("data", "blob", "file", "about") or url.hostname in LOOPBACK:
+            route.continue_()
+        else:
+            attempted.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", handle)
+    return attempted
+
+
+@pytest.fixture()
+def outside(page: Any) -> list[str]:
+    """The requests the page tried to send elsewhere (all blocked)."""
+    return block_outside(page.context)
 
 
 @pytest.fixture()

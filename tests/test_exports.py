@@ -86,8 +86,9 @@ def test_export_is_a_named_download_with_validators(live_server, seed_settings):
 
     info = build_info(seed_settings.store)
     reply = fetch(live_server.url + "/export?format=turtle")
-    assert reply.headers["Content-Disposition"] == f"attachment; filename=tnmt-kg-{info.build_id}.ttl"
-    assert reply.headers["ETag"] == f'"{info.build_id}"'
+    # named and tagged by the data version, a content hash of the build (kg.version)
+    assert reply.headers["Content-Disposition"] == f"attachment; filename=tnmt-kg-{info.short_version}.ttl"
+    assert reply.headers["ETag"] == f'"{info.short_version}"' == info.etag
     assert reply.headers["Last-Modified"] == formatdate(int(info.created), usegmt=True)
     assert int(reply.headers["Content-Length"]) == len(reply.body)
     assert reply.headers["Access-Control-Allow-Origin"] == "*"
@@ -179,8 +180,10 @@ def test_each_format_is_written_once_per_build(app, client):
     assert info.build_id in path.name
 
 
-def test_a_new_build_gets_a_new_etag_and_new_data(fresh_settings):
-    from kg.build import build
+def test_a_new_build_gets_a_new_etag_and_new_data(fresh_settings, tmp_path):
+    """The ETag is the data version: a rebuild of the same data keeps it (304), new data
+    changes it."""
+    from kg.build import build, load_files
     from server.app import create_app
 
     build(fresh_settings)
@@ -190,11 +193,16 @@ def test_a_new_build_gets_a_new_etag_and_new_data(fresh_settings):
         with client.get("/export?format=nquads") as first:
             first_etag, first_body = first.headers["ETag"], first.get_data()
         build(fresh_settings)
+        with client.get("/export?format=nquads", headers={"If-None-Match": first_etag}) as same:
+            assert same.status_code == 304
+        extra = tmp_path / "extra.ttl"
+        extra.write_text('<https://example.org/x> <http://www.w3.org/2000/01/rdf-schema#label> "x" .\n')
+        load_files(fresh_settings, [extra])
         with client.get("/export?format=nquads", headers={"If-None-Match": first_etag}) as second:
             assert second.status_code == 200
             assert second.headers["ETag"] != first_etag
             assert len(list(parse(second.get_data(), RdfFormat.N_QUADS))) == len(
-                list(parse(first_body, RdfFormat.N_QUADS)))
+                list(parse(first_body, RdfFormat.N_QUADS))) + 1
     finally:
         app.extensions["tnmt_kg"].close()
 

@@ -17,7 +17,8 @@ Its edges: 7 sub-organisation links (bloc and 6 units → ministry), 11 membersh
 the 2021 head, Khánh's two roles, Khuyến's and Trung's; the 2022 head and deputy are only
 assigned, "sẽ giữ", and an assignment is not a membership), organiser 1,
 chair 1, 6 participating units, 3 speeches (Khánh, Khuyến, Trung; Trương Văn Đạt is not in the
-view) and 5 implementations: 34.
+view) and 5 implementations: 34; and the 2 assignments of 2022 (Cục Quản lý tài nguyên nước as
+Trưởng Khối, Cục Đo đạc… as Khối phó), drawn apart as assigned, not held: 36.
 """
 
 from __future__ import annotations
@@ -111,7 +112,9 @@ def test_bloc_view_nodes_and_edges(seed_store: Store) -> None:
     iris = {n.iri for n in v.nodes}
     assert iris == {BLOC, MINISTRY, KHANH, KHUYEN, TRUNG, EVENT} | BLOC_UNITS | {
         n.iri for n in v.nodes if n.kind == "movement"}
-    assert len(v.nodes) == 17 and len(v.edges) == 34
+    assert len(v.nodes) == 17 and len(v.edges) == 36
+    assert sorted((e.source, e.role) for e in v.edges if e.kind == "assignment") == [
+        (DODAC, BASE + "role/khoi-pho"), (QLTNN, TRUONG_KHOI)]
     # Trương Văn Đạt holds no role in the bloc's units, and depth 1 does not reach the event's guests.
     assert DAT not in iris
     assert v.nodes[0].iri == BLOC and v.nodes[0].distance == 0  # the focus comes first
@@ -129,18 +132,20 @@ def test_year_filter_moves_the_bloc_head(seed_store: Store) -> None:
 def test_year_2022_keeps_the_undated_structure_only(seed_store: Store) -> None:
     # 2022: no role is known to be held (the rotation only assigns them; every attested fact is
     # from 20/12/2021): the undated structure remains.
+    # The 2022 head and deputy are there by their assignments only (dated the day they were given).
     v = view(seed_store, org="khoi-thi-dua-so-iv", year=2022)
-    assert {n.iri for n in v.nodes if n.kind != "movement"} == {BLOC, MINISTRY}
+    assert {n.iri for n in v.nodes if n.kind != "movement"} == {BLOC, MINISTRY, QLTNN, DODAC}
     assert not any(e.kind == "membership" for e in v.edges)
-    assert not any(e.day for e in v.edges)
+    assert {e.timing for e in v.edges if e.kind == "assignment"} == {"assigned"}
+    assert not any(e.day for e in v.edges if e.kind != "assignment")
 
 
 def test_role_filter(seed_store: Store) -> None:
     v = view(seed_store, role="truong-khoi")
-    assert {n.iri for n in v.nodes} == {BLOC, CVT, KHANH}
-    assert {e.kind for e in v.edges} == {"membership"}
+    assert {n.iri for n in v.nodes} == {BLOC, CVT, KHANH, QLTNN}  # QLTNN: assigned for 2022
+    assert {e.kind for e in v.edges} == {"membership", "assignment"}
     v2022 = view(seed_store, role="truong-khoi", year=2022)
-    assert v2022.edges == []
+    assert [(e.kind, e.source) for e in v2022.edges] == [("assignment", QLTNN)]
 
 
 def test_person_ego_network_grows_with_depth(seed_store: Store) -> None:
@@ -161,7 +166,8 @@ def test_attested_and_interval_memberships_are_told_apart(seed_store: Store) -> 
     assert cvt_head.when() == "2021" and cvt_head.style == "bloc-membership"
     vis = graphvis.to_vis(v)
     by_fact = {e["fact"]: e for e in vis["edges"] if e.get("fact")}
-    assert by_fact[khanh_head.fact]["dashes"] is True and by_fact[cvt_head.fact]["dashes"] is False
+    assert by_fact[khanh_head.fact]["dashes"] == graphvis.DASHES["attested"]
+    assert by_fact[cvt_head.fact]["dashes"] is False
     assert by_fact[cvt_head.fact]["width"] > by_fact[khanh_head.fact]["width"]
 
 
@@ -301,7 +307,7 @@ def test_data_path_of_the_graph_page(client) -> None:  # noqa: ANN001
     r = client.get("/graph/data.json?org=khoi-thi-dua-so-iv")
     assert r.status_code == 200
     data = r.get_json()
-    assert len(data["nodes"]) == 17 and len(data["edges"]) == 34
+    assert len(data["nodes"]) == 17 and len(data["edges"]) == 36
     assert data["filters"] == {"org": "khoi-thi-dua-so-iv"}
     assert {n["url"] for n in data["nodes"] if n["id"] == KHANH} == {"/id/person/nguyen-quoc-khanh"}
 

@@ -568,6 +568,10 @@ def test_cli_runs_bloc_heads_for_a_year(seed_settings: Settings) -> None:
                                         "--param", "year=2021", "-f", "csv"])
     assert csv_out.exit_code == 0, csv_out.output
     assert VT in csv_out.output and QLTNN not in csv_out.output
+    # only the query's own columns: the year it was asked for is a parameter, not a column
+    header = csv_out.output.splitlines()[0].lstrip("\ufeff").split(",")
+    assert header[:2] == ["bloc", "blocLabel"] and not [c for c in header if c.startswith("_")]
+    assert "_year" not in result.output.splitlines()[0]
 
 
 @pytest.mark.parametrize(

@@ -29,6 +29,12 @@ def slow_app(seed_settings: Settings, monkeypatch: pytest.MonkeyPatch):  # noqa:
         return original(self, SLOW)
 
     monkeypatch.setattr(ServiceStore, "query", slowed)
+    # per-build caches filled by other tests on the same store would answer without a read
+    from kg import analytics, describe, search
+
+    monkeypatch.setattr(describe, "_cache", {})
+    monkeypatch.setattr(search, "_cache", {})
+    monkeypatch.setattr(analytics, "_CACHE", {})
     application = create_app(seed_settings.replace(query_timeout=1.0, memory="off"), {"TESTING": True})
     yield application
     application.extensions["tnmt_kg"].close()

@@ -207,8 +207,8 @@ def test_turtle_result_uses_the_project_prefixes(live_server):
     ("application/sparql-results+json;q=0, */*;q=0.5", "application/sparql-results+xml"),
     ("text/*;q=0.8, application/sparql-results+json;q=0.7", "text/csv"),
     ("application/json", "application/sparql-results+json"),
-    # a browser's Accept: application/xml picks the XML results, which browsers display
-    ("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", "application/sparql-results+xml"),
+    # a browser's Accept (text/html first) gets the editor running the query (issue 12):
+    # test_browser_gets_the_editor_running_the_query; with format= it gets the results
     # RDF types only (one Accept for every form): the default results format, not 406
     ("text/turtle, application/rdf+xml;q=0.5", "application/sparql-results+json"),
 ])
@@ -474,8 +474,14 @@ def test_ui_parameter_opens_the_query_in_the_editor(client):
     assert _page_config(page.get_data(as_text=True))["query"] == NAMES
 
 
-def test_browser_without_ui_gets_results(client, seed_store):
-    reply = client.get("/sparql", query_string={"query": NAMES}, headers={"Accept": BROWSER_ACCEPT})
+def test_browser_gets_the_editor_running_the_query(client, seed_store):
+    page = client.get("/sparql", query_string={"query": NAMES}, headers={"Accept": BROWSER_ACCEPT})
+    assert page.status_code == 200 and page.mimetype == "text/html"
+    config = _page_config(page.get_data(as_text=True))
+    assert config["query"] == NAMES and config["run"] is True
+    # the protocol's answer is one format= away, and unchanged for every other Accept
+    reply = client.get("/sparql", query_string={"query": NAMES, "format": "xml"},
+                       headers={"Accept": BROWSER_ACCEPT})
     assert reply.mimetype == "application/sparql-results+xml"
     assert results_values(reply.data, reply.mimetype, "name") == person_names(seed_store)
 

@@ -4,6 +4,11 @@
 in the graph, ``/ontology`` for the ontology. Browsers get HTML; RDF clients get the entity's
 description in Turtle, JSON-LD, N-Triples or RDF/XML by ``Accept`` (q-values honoured, 406 when
 nothing fits), by a ``.ttl``/``.jsonld``/``.nt``/``.rdf`` suffix, or by ``format=``.
+
+JSON-LD is compact, with an inline ``@context`` (:mod:`kg.jsonld`). Every answer, page or RDF,
+carries a ``Link`` header (RFC 8288): ``alternate`` for each other form with its type,
+``describedby`` for the RDF description (Turtle), ``license`` for the data's licence, and on the
+page ``canonical`` (its URL with no format or language asked for).
 """
 
 from __future__ import annotations
@@ -13,20 +18,20 @@ from dataclasses import dataclass
 
 from flask import Blueprint, Response, render_template, request
 
-from kg import entities, source_text
+from kg import entities, jsonld, source_text
 from kg.analytics import entity_metrics
+from kg.describe import dataset_license
 from kg.errors import BadInput, NotAcceptable, NotFound, UnknownFormat
 from kg.export import serialize_quads
+from kg.labels import label_languages
 from kg.ontology_doc import ontology_doc
 from kg.vocab import ONTOLOGY_IRI
 
 from .. import urls
-from ..negotiation import best_match
+from ..negotiation import best_match, link_header
 from ..services import get_kg
 
 bp = Blueprint("entities", __name__)
-# app.py does not register the search blueprint yet; mount it here so /search answers.
-# Harmless once app.py registers it too (the same rule, first match wins): then drop this line.
 
 
 @dataclass(frozen=True)
@@ -68,13 +73,18 @@ def choose_output(format_name: str | None, accept: str | None) -> RdfOutput | No
     return _BY_NAME[media]
 
 
-def rdf_response(quads: list, output: RdfOutput) -> Response:
-    body = serialize_quads(quads, output.name)
+def rdf_response(quads: list, output: RdfOutput, iri: str) -> Response:
+    """The description in ``output``; JSON-LD compact, with its ``@context`` inline."""
+    if output.name == "jsonld":
+        body = jsonld.serialize_compact(quads, first=iri)
+    else:
+        body = serialize_quads(quads, output.name)
     mimetype = output.media_type
     response = Response(body, mimetype=mimetype)
     if mimetype.startswith("text/"):
         response.headers["Content-Type"] = f"{mimetype}; charset=utf-8"
     response.headers["Vary"] = "Accept"
+    response.headers["Link"] = link_header(links(iri, output))
     return response
 
 
@@ -84,14 +94,47 @@ def alternates(iri: str) -> list[dict[str, str]]:
             for o in RDF_OUTPUTS]
 
 
+@functools.lru_cache(maxsize=4)
+def _license(build_id: str) -> str:
+    return dataset_license(get_kg().store())
+
+
+def links(iri: str, current: RdfOutput | None) -> list[dict[str, str]]:
+    """The ``Link`` header's entries for the form ``current`` (``None``: the HTML page) of an
+    IRI's description, with absolute targets."""
+    root = request.host_url.rstrip("/")
+    page = root + urls.entity_path(iri).split("#", 1)[0]
+    found = []
+    if current is not None:
+        found.append({"href": page, "rel": "alternate", "type": HTML})
+    found += [{"href": root + a["href"], "rel": "alternate", "type": a["media"]}
+              for a in alternates(iri) if current is None or a["media"] != current.media_type]
+    if current is None or current.name != "turtle":
+        found.append({"href": root + urls.format_url(iri, "ttl"), "rel": "describedby",
+                      "type": "text/turtle"})
+    found.append({"href": _license(get_kg().build_info().build_id), "rel": "license"})
+    if current is None:
+        found.append({"href": page, "rel": "canonical"})
+    return found
+
+
+def html_response(html: str, iri: str) -> Response:
+    response = Response(html, mimetype=HTML)
+    response.headers["Vary"] = "Accept"
+    response.headers["Link"] = link_header(links(iri, None))
+    return response
+
+
 @functools.lru_cache(maxsize=32)
-def _source_layout(build_id: str, source_iri: str) -> source_text.SourceText | None:
+def _source_layout(build_id: str, source_iri: str,
+                   languages: tuple[str, ...]) -> source_text.SourceText | None:
     return source_text.source_text(get_kg().store(), source_iri)
 
 
 def source_layout(source_iri: str) -> source_text.SourceText | None:
-    """A source's text with its quotes located, computed once per build."""
-    return _source_layout(get_kg().build_info().build_id, source_iri)
+    """A source's text with its quotes located, computed once per build (and language: the
+    facts it lists carry labels)."""
+    return _source_layout(get_kg().build_info().build_id, source_iri, label_languages())
 
 
 def quote_url(quote: str, sources: list[entities.Term]) -> str | None:
@@ -112,16 +155,15 @@ def render_entity(iri: str, format_name: str | None = None) -> Response | str:
     output = choose_output(format_name, request.headers.get("Accept"))
     store = get_kg().store()
     if output is not None:
-        return rdf_response(entities.description_quads(store, iri), output)
+        return rdf_response(entities.description_quads(store, iri), output, iri)
     entity = entities.describe(store, iri)
     layout = source_layout(iri) if entity.is_source else None
     template = "source.html" if layout is not None else "entity.html"
     metrics = None if layout is not None else entity_metrics(store, iri, get_kg().build_info().build_id)
     html = render_template(template, entity=entity, source=layout, alternates=alternates(iri),
-                           quote_url=quote_url, page_url=urls.entity_path(iri), metrics=metrics)
-    response = Response(html, mimetype=HTML)
-    response.headers["Vary"] = "Accept"
-    return response
+                           links=links(iri, None), quote_url=quote_url, page_url=urls.entity_path(iri),
+                           metrics=metrics)
+    return html_response(html, iri)
 
 
 def _exists(iri: str) -> bool:
@@ -157,7 +199,7 @@ def resource_page() -> Response | str:
 
 
 @functools.lru_cache(maxsize=4)
-def _ontology_doc(build_id: str):  # noqa: ANN202
+def _ontology_doc(build_id: str, languages: tuple[str, ...]):  # noqa: ANN202
     return ontology_doc(get_kg().store())
 
 
@@ -174,9 +216,8 @@ def ontology(suffix: str | None = None) -> Response | str:
     output = choose_output(format_name, request.headers.get("Accept"))
     kg = get_kg()
     if output is not None:
-        return rdf_response(entities.ontology_quads(kg.store()), output)
-    doc = _ontology_doc(kg.build_info().build_id)
-    html = render_template("ontology.html", doc=doc, alternates=alternates(ONTOLOGY_IRI))
-    response = Response(html, mimetype=HTML)
-    response.headers["Vary"] = "Accept"
-    return response
+        return rdf_response(entities.ontology_quads(kg.store()), output, ONTOLOGY_IRI)
+    doc = _ontology_doc(kg.build_info().build_id, label_languages())
+    html = render_template("ontology.html", doc=doc, alternates=alternates(ONTOLOGY_IRI),
+                           links=links(ONTOLOGY_IRI, None))
+    return html_response(html, ONTOLOGY_IRI)

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Response, jsonify, render_template, request
+from flask import Blueprint, Response, jsonify, redirect, render_template, request
 
 from kg import analytics, graphvis
 from kg import graphview as gv
@@ -17,9 +17,11 @@ from kg.vocab import BASE
 from .. import urls
 from ..services import KG, get_kg
 from . import timeline as timeline_views
+from .search import register_unknown_name, search_index
 from .vendor import VENDOR_DIRS
 
 bp = Blueprint("graph", __name__)
+register_unknown_name(bp)
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 SIZE_BY = ("degree", "betweenness")
@@ -31,7 +33,17 @@ def _choices(kg: KG) -> dict[str, Any]:
 def _request_filters(kg: KG) -> gv.Filters:
     args = request.args
     return gv.parse_filters(kg.store(), year=args.get("year"), org=args.get("org"),
-                            person=args.get("person"), role=args.get("role"), depth=args.get("depth"))
+                            person=args.get("person"), role=args.get("role"), depth=args.get("depth"),
+                            index=search_index())
+
+
+def canonical_redirect(params: dict[str, str], build: Any) -> Response | None:
+    """When a filter was given as a name, the same view under its slugs (a stable, shareable URL)."""
+    named = [k for k in ("org", "person", "role") if (request.args.get(k) or "").strip()
+             and request.args.get(k, "").strip() != params.get(k)]
+    if not named:
+        return None
+    return redirect(build(**params), code=302)
 
 
 def _size_by() -> str:
@@ -47,13 +59,31 @@ def _view(kg: KG) -> tuple[gv.GraphView, dict[str, Any], dict[str, str]]:
     size_by = _size_by()
     view = gv.graph_view(kg.store(), filters, max_nodes=kg.settings.graph_max_nodes)
     sizes = analytics.view_betweenness(view) if size_by == "betweenness" else None
-    vis = graphvis.to_vis(view, sizes=sizes)
+    params = filters.params()
+    vis = graphvis.to_vis(view, sizes=sizes, params=params)
     for node in vis["nodes"]:
         node["url"] = urls.entity_path(node["id"])
-    params = filters.params()
+        if node["kind"] == "person":
+            node["graph_url"] = urls.graph_url(person=gv.short_name(node["id"], "person"))
+            node["career_url"] = urls.career_url(node["id"])
+        elif node["kind"] in gv._ORG_KINDS:
+            node["graph_url"] = urls.graph_url(org=gv.short_name(node["id"], "org"))
     if size_by != "degree":
         params["size"] = size_by
     return view, vis, params
+
+
+def _names(view: gv.GraphView) -> dict[str, str]:
+    """What the filter inputs show: the names of the focus and the role, not their slugs."""
+    out = {}
+    for name in ("org", "person"):
+        iri = getattr(view.filters, name)
+        node = view.node(iri) if iri else None
+        if iri:
+            out[name] = node.label if node else gv.short_name(iri, name)
+    if view.filters.role:
+        out["role"] = view.role_label or gv.short_name(view.filters.role, "role")
+    return out
 
 
 def _central(view: gv.GraphView, vis: dict[str, Any], limit: int = 8) -> list[dict[str, Any]]:
@@ -80,14 +110,18 @@ def _left_out_links(view: gv.GraphView) -> list[dict[str, str]]:
 
 
 @bp.get("/graph")
-def graph_page() -> str:
+def graph_page():  # noqa: ANN201
     """The interactive graph of who held which role, where and when, with its filters."""
     kg = get_kg()
     view, vis, params = _view(kg)
+    moved = canonical_redirect(params, urls.graph_url)
+    if moved is not None:
+        return moved
     return render_template(
         "graph.html", view=view, vis=vis, params=params, size_by=params.get("size", "degree"),
-        choices=_choices(kg), node_kinds=gv.NODE_KINDS, edge_styles=gv.EDGE_STYLES,
-        central=_central(view, vis), left_out_links=_left_out_links(view), standalone=False)
+        names=_names(view), choices=_choices(kg), node_kinds=gv.NODE_KINDS, edge_styles=gv.EDGE_STYLES,
+        central=_central(view, vis), left_out_links=_left_out_links(view), standalone=False,
+        download_name=_download_name(params, "png")[:-4])
 
 
 @bp.get("/graph/data.json")

@@ -1,9 +1,13 @@
 """Named queries: the gallery, a page per query (form, run, results, editor link) and downloads.
 
 ``/queries`` lists the catalog; ``/queries/<name>?param=…`` runs a query with the given
-parameters (the defaults when none are given) and shows its result as a table; the same path
-with a suffix (``/queries/<name>.csv?…``, ``.json``, ``.ttl``, …) downloads the result as the
-query service wrote it. Parameters are bound by the catalog as RDF terms, never pasted in.
+parameters (the defaults when none are given) and shows its result as a table, with a "Cite"
+panel (a permanent link carrying the values and the data version, BibTeX, CSL-JSON); the same
+path with a suffix (``/queries/<name>.csv?…``, ``.tsv``, ``.json``, ``.xlsx``; ``.ttl``, … for a
+CONSTRUCT) downloads the result: a table of the query's own columns (no parameter variables),
+a CSV with a UTF-8 byte order mark unless ``bom=0``, named by the query, its values and the data
+version (``bloc-heads-2021_5f75ca9e73d2.csv``). Parameters are bound by the catalog as RDF
+terms, never pasted in; ``version`` and ``bom`` are not parameters.
 """
 
 from __future__ import annotations
@@ -16,16 +20,13 @@ from kg.catalog import Answer, NamedQuery, explore_filters, load_catalog, named_
 from kg.errors import BadInput
 from kg.vocab import PREFIXES, XSD
 
-from .. import urls
+from .. import citing, urls
 from ..services import get_kg
 
 bp = Blueprint("queries", __name__)
 
 #: Datatypes shown without a note in a result table.
 _PLAIN_DATATYPES = {XSD[t].value for t in ("date", "gYear", "integer", "decimal", "boolean", "dateTime")}
-
-#: Media types of the downloads that are text, given a charset.
-_TEXT_TYPES = ("text/", "application/sparql-results+json", "application/n-triples", "application/ld+json")
 
 
 @bp.get("/queries")
@@ -55,15 +56,30 @@ def query_page(name: str) -> Any:
     # What the form shows is what runs: the given values, else the defaults.
     effective = {k: v for k, v in form_values.items() if v}
     answer = named.run(get_kg().query, effective)
+    editor_text = named.editor_text(effective)
     context.update(
         answer=answer,
         columns=answer.variables,
         rows=[[_cell(row.get(v)) for v in answer.variables] for row in answer.rows],
         downloads=[(fmt, urls.named_query_url(named.name, effective, fmt=fmt)) for fmt in named.downloads],
-        editor_url=urls.sparql_editor_url(named.editor_text(effective)),
+        no_bom_url=urls.named_query_url(named.name, {**effective, "bom": "0"}, fmt="csv")
+        if named.form == "SELECT" else None,
+        editor_url=urls.sparql_editor_url(editor_text),
         explore=_explore(named, answer),
+        citation=_citation(named, effective, editor_text),
+        version_note=citing.version_note(request.args.get("version")),
     )
     return render_template("query.html", **context)
+
+
+def _citation(named: NamedQuery, values: dict[str, str], text: str) -> Any:
+    """The query run with these values, on the served data version, as a citation."""
+    build = citing.current_build()
+    if build is None:
+        return None
+    title = named.title_vi + (" (" + ", ".join(f"{k}={v}" for k, v in values.items()) + ")" if values else "")
+    link = urls.named_query_url(named.name, {**values, "version": build.short_version})
+    return citing.citation(title, link, text)
 
 
 def _shown(param: Any, values: dict[str, str]) -> str:
@@ -80,18 +96,20 @@ def _values() -> dict[str, str]:
     for key in request.args:
         if len(request.args.getlist(key)) > 1:
             raise BadInput(f"parameter {key} is given more than once", where=key)
-    return request.args.to_dict(flat=True)
+    return {k: v for k, v in request.args.items() if k not in citing.RESERVED}
 
 
 def _download(named: NamedQuery, values: dict[str, str], fmt: str) -> Response:
-    result = named.download(get_kg().query, values, fmt)
-    media_type = result.media_type
-    if media_type.startswith(_TEXT_TYPES):
-        media_type += "; charset=utf-8"
-    headers = {"Content-Disposition": f'attachment; filename="{named.name}.{fmt}"'}
-    if result.truncated:
-        headers["X-Result-Truncated"] = "true"
-    return Response(result.body, content_type=media_type, headers=headers)
+    build = citing.current_build()
+    link = urls.named_query_url(named.name, {**values, **({"version": build.short_version} if build else {})})
+    about = {"query": named.name, "title": named.title_vi,
+             "values": ", ".join(f"{k}={v}" for k, v in values.items()),
+             "data version": build.data_version if build else "", "link": citing.base_url() + link}
+    result = named.download(get_kg().query, values, fmt, bom=citing.wants_bom(), about=about)
+    # The name says what the file holds: the query and the values it ran with (defaults too).
+    stem = citing.file_stem(named.name, *(_shown(p, values) for p in named.params))
+    return citing.attachment(result.body, result.media_type, citing.download_name(stem, fmt),
+                             truncated=result.truncated)
 
 
 def _explore(named: NamedQuery, answer: Answer) -> dict[str, str]:

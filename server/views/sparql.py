@@ -7,13 +7,18 @@
 * no query: a browser (``Accept`` preferring ``text/html``) gets the YASGUI editor; any other
   client the Service Description, in the RDF format it asks for (Turtle by default).
 * ``ui=1`` with a query (GET): the editor with that query loaded in a new tab.
+* a query by GET from a browser (``Accept`` preferring ``text/html`` to every results and RDF
+  type, no ``format=``): the editor with the query loaded and run, so a link
+  ``/sparql?query=…&version=…`` (the "Cite" panel's) shows the query and its results.
 * a query: checked (syntax → 400, updates and ``SERVICE`` → 403), then run by the query
   service under its time limit and row cap, in the format chosen by ``format``/``output``
   or else by ``Accept``. A client whose ``Accept`` names nothing the server can write for
   the query form gets 406, except one that accepts ``text/html``: it gets the editor with
-  the query loaded. A browser's usual ``Accept`` (``text/html, application/xml;q=0.9,
-  */*;q=0.8``) does name something, so ``/sparql?query=…`` in a browser returns results
-  (SPARQL XML, or RDF/XML for CONSTRUCT) as the protocol says; ``ui=1`` asks for the editor.
+  the query loaded.
+
+``/sparql/results.<csv|tsv|json|xlsx>?query=…`` is a user query's result as a file named by the
+query and the data version; ``/sparql/cite?query=…`` its citation (permanent link, BibTeX,
+CSL-JSON) as JSON, for the editor's "Cite" panel.
 
 docs/sparql.md describes all of this for users.
 """
@@ -27,11 +32,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, jsonify, render_template, request
 from werkzeug.exceptions import RequestEntityTooLarge, RequestURITooLarge, UnsupportedMediaType
 
 from kg import describe, sparql
-from kg.errors import BadInput, KGError, NotAcceptable, QueryRefused, UnknownFormat
+from kg.errors import BadInput, KGError, NotAcceptable, NotFound, QueryRefused, UnknownFormat
 from kg.formats import (
     EXPORT_FORMATS,
     FORMAT_NAMES,
@@ -39,12 +44,14 @@ from kg.formats import (
     GRAPH_MEDIA_TYPES,
     RESULTS_FORMATS,
     RESULTS_MEDIA_TYPES,
+    TABLE_FORMATS,
     by_name,
 )
 from kg.query import QueryResult, check_query
-from kg.vocab import PREFIXES
+from kg.tables import write_table
+from kg.vocab import BASE, ONTOLOGY_IRI, ONTOLOGY_NS, PREFIXES
 
-from .. import urls
+from .. import citing, urls
 from ..negotiation import best_match
 from ..services import get_kg
 
@@ -207,6 +214,13 @@ def _prefers_html(accept: str | None) -> bool:
     return best_match(accept, [*GRAPH_MEDIA_TYPES, *_HTML_TYPES]) in _HTML_TYPES
 
 
+def _prefers_html_page(accept: str | None) -> bool:
+    """True when the client puts HTML before every results and RDF type (a browser's
+    ``text/html,…,*/*;q=0.8``); ``*/*`` alone or a tie goes to the data."""
+    offers = [*RESULTS_MEDIA_TYPES, *GRAPH_MEDIA_TYPES, *_HTML_TYPES]
+    return best_match(accept, offers) in _HTML_TYPES
+
+
 def _accepts_html(accept: str | None) -> bool:
     return best_match(accept, list(_HTML_TYPES)) is not None
 
@@ -229,6 +243,8 @@ def endpoint() -> Response | str:
         return service_description(asked.formats, accept)
     if asked.ui and request.method == "GET":
         return editor(asked.query)
+    if request.method == "GET" and not asked.formats and _prefers_html_page(accept):
+        return editor(asked.query, run=True)
     form = check_query(asked.query).form  # a refusal comes before a 406
     fmt = _format_parameter(form, asked.formats) or negotiate(form, accept)
     if fmt is None:
@@ -288,20 +304,81 @@ def _chunks(body: bytes) -> Iterator[bytes]:
         yield bytes(view[start:start + _CHUNK])
 
 
-def editor(query: str | None = None) -> str:
-    """The YASGUI query editor, preconfigured with this endpoint, the prefixes and the examples."""
+def editor(query: str | None = None, *, run: bool = False) -> str:
+    """The YASGUI query editor, preconfigured with this endpoint, the prefixes and the examples;
+    with ``query`` that query opens in a tab (and runs, with ``run``)."""
     base = _base_url()
     examples = _examples()
+    build = citing.current_build()
     config = {
         "endpoint": base + SPARQL_PATH,
         "defaultQuery": default_query(),
         "query": query,
+        "run": bool(query) and run,
         "examples": [{"name": q["name"], "text": q["text"]} for q in examples],
+        # Result IRIs under these link to this server's pages (server/urls.py entity_path).
+        "idBase": BASE, "idPath": urls.ID_PREFIX, "ontologyIri": ONTOLOGY_IRI, "ontologyNs": ONTOLOGY_NS,
+        "version": build.short_version if build else None,
+        "citeUrl": urls.sparql_cite_url(),
+        "resultsUrls": {fmt: urls.sparql_results_url(fmt) for fmt in TABLE_FORMATS},
     }
     return render_template(
         "sparql.html", config=config, examples=examples, endpoint=base + SPARQL_PATH,
         void_path=VOID_PATH, settings=get_kg().settings, prefixes=PREFIXES,
+        version_note=citing.version_note(request.args.get("version")), build=build,
     )
+
+
+@bp.route(SPARQL_PATH + "/results.<fmt>", methods=["GET", "POST"])
+def results_file(fmt: str) -> Response:
+    """A user query's result as a file: a SELECT as CSV (UTF-8 BOM unless ``bom=0``), TSV,
+    JSON or XLSX; ASK as JSON; CONSTRUCT/DESCRIBE as ``ttl``, ``nt`` or ``jsonld``."""
+    query = _one_query()
+    form = check_query(query).form
+    stem = citing.query_stem(query)
+    if form in ("SELECT", "ASK"):
+        if fmt not in TABLE_FORMATS or (form == "ASK" and fmt != "json"):
+            raise NotFound(f"a {form} result downloads as {', '.join(TABLE_FORMATS)}, not {fmt!r}", where=fmt)
+        result = get_kg().query.run(query, result_format=by_name("json").engine)
+        build = citing.current_build()
+        about = {"query": query, "data version": build.data_version if build else "",
+                 "link": citing.base_url() + _permalink(query)}
+        body = write_table(result.body, fmt, bom=citing.wants_bom(), title=stem, about=about)
+        return citing.attachment(body, TABLE_FORMATS[fmt], citing.download_name(stem, fmt),
+                                 truncated=result.truncated)
+    graph_formats = {f.suffix: f for f in (by_name("turtle"), by_name("ntriples"), by_name("jsonld"))}
+    if fmt not in graph_formats:
+        raise NotFound(f"a {form} result downloads as {', '.join(graph_formats)}, not {fmt!r}", where=fmt)
+    result = get_kg().query.run(query, result_format=graph_formats[fmt].engine)
+    return citing.attachment(result.body, graph_formats[fmt].media_type, citing.download_name(stem, fmt),
+                             truncated=result.truncated)
+
+
+@bp.route(SPARQL_PATH + "/cite", methods=["GET", "POST"])
+def cite() -> Response:
+    """A query's citation on the served data: permanent link, BibTeX and CSL-JSON (JSON)."""
+    query = _one_query()
+    check_query(query)
+    get_kg().query.check_syntax(query)  # only a query that runs is worth citing
+    record = citing.citation(f"SPARQL query {citing.query_stem(query)} on tnmt-kg", _permalink(query), query)
+    return jsonify({
+        "permalink": record.url, "version": record.version, "short_version": record.shown_version,
+        "dump": urls.dump_url(record.shown_version, "ttl"),
+        "built": record.built.isoformat(), "bibtex": record.bibtex(), "csl": record.csl(),
+        "csl_json": record.csl_json(),
+    })
+
+
+def _permalink(query: str) -> str:
+    build = citing.current_build()
+    return urls.sparql_permalink(query, build.short_version if build else "")
+
+
+def _one_query() -> str:
+    queries = request.values.getlist("query")
+    if len(queries) != 1 or not queries[0].strip():
+        raise BadInput("give one non-empty query", where="query")
+    return queries[0]
 
 
 def default_query() -> str:
