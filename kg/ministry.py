@@ -38,10 +38,11 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from pyoxigraph import NamedNode, Store
+from pyoxigraph import Literal, NamedNode, Store
 
 from . import sparql
 from .errors import BadInput
+from .labels import label_languages
 from .vocab import BASE, local_name
 
 MINISTRY = BASE + "org/bo-tai-nguyen-va-moi-truong"
@@ -168,11 +169,18 @@ class Unit:
                    for k in ("founded", "dissolved", "operated_until")}}
 
 
+def in_reader_languages(text: str) -> str:
+    """Fill a query's ``VALUES (?lang1 ?lang2)`` with the reader's language and the other one
+    as the fallback (:func:`kg.labels.label_languages`; Vietnamese first by default)."""
+    first, second = (tuple(label_languages()) + ("vi", "en"))[:2]
+    return sparql.fill(text, ("lang1", "lang2"), [(Literal(first), Literal(second))])
+
+
 def units(store: Store) -> dict[str, Unit]:
     """The ministry and every organisation under it (``org:subOrganizationOf``, at any depth),
     each with its days and the holders of its head's role (the minister's for the ministry)."""
     found: dict[str, Unit] = {}
-    for r in select(store, sparql.load("ministry/units")):
+    for r in select(store, in_reader_languages(sparql.load("ministry/units"))):
         unit = found.setdefault(r["unit"], Unit(r["unit"], r.get("label") or local_name(r["unit"])))
         if "parent" in r:
             unit.parents.add(r["parent"])
@@ -185,7 +193,7 @@ def units(store: Store) -> dict[str, Unit]:
         if operated and (unit.operated_until is None or operated > unit.operated_until):
             unit.operated_until = operated
     roles = [NamedNode(r) for r in HEAD_ROLES + MINISTER_ROLES]
-    heads = sparql.fill(sparql.load("ministry/heads"), "role", roles)
+    heads = in_reader_languages(sparql.fill(sparql.load("ministry/heads"), "role", roles))
     for r in select(store, heads):
         unit = found.get(r["org"])
         is_minister = r["role"] in MINISTER_ROLES
@@ -317,7 +325,7 @@ def changes(store: Store) -> list[Change]:
     """Every change of structure with the ministry or one of its units on either side."""
     found: dict[str, Change] = {}
     sides: dict[str, dict[str, dict[str, str]]] = defaultdict(lambda: {"original": {}, "resulting": {}})
-    for r in select(store, sparql.load("ministry/changes")):
+    for r in select(store, in_reader_languages(sparql.load("ministry/changes"))):
         day = _day(r["date"])
         if day is None:
             continue

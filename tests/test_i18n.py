@@ -97,6 +97,14 @@ def test_labels_follow_the_language_in_tables(fresh) -> None:  # noqa: ANN001
     assert "National Remote Sensing Department" in table(en)
 
 
+@pytest.mark.parametrize("path", ["/structure?date=2021-12-20", "/coverage"])
+def test_the_ministry_pages_name_units_in_the_chosen_language(fresh, path: str) -> None:  # noqa: ANN001
+    vi = fresh.get(path + ("&" if "?" in path else "?") + "lang=vi").get_data(as_text=True)
+    en = fresh.get(path + ("&" if "?" in path else "?") + "lang=en").get_data(as_text=True)
+    assert "Cục Viễn thám quốc gia" in vi and "National Remote Sensing Department" not in vi
+    assert "National Remote Sensing Department" in en
+
+
 def test_the_switch_keeps_the_page_and_its_parameters(fresh) -> None:  # noqa: ANN001
     html = fresh.get("/structure?date=2021-12-20&lang=en").get_data(as_text=True)
     switch = html.split('class="lang-switch"', 1)[1].split("</nav>", 1)[0]
