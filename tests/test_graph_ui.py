@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from conftest import LiveServer
-from test_browser import BLOC, CVT, KHANH, KHUYEN, QLTNN, TRUONG_KHOI, open_graph, outside, point_at  # noqa: F401
+from test_browser import BLOC, CVT, KHANH, KHUYEN, QLTNN, TRUONG_KHOI, open_graph, point_at  # noqa: F401
 
 pytestmark = pytest.mark.browser
 
