@@ -16,7 +16,12 @@ with ``kg.build.load_files`` as ``tnmt-kg load`` does, and measures:
 Every timing is the median of several runs after a warm-up run, and each is compared with the
 same measurement on the seed store in the same run. The report goes to docs/benchmarks.md.
 
+Then issue 11's targets (bench/targets.py): the six canonical queries on in-process pyoxigraph,
+this app's ``/sparql``, Virtuoso and rdflib-endpoint; the load against pyoxigraph's bulk loader;
+32 concurrent clients on the app; server-side page times; memory per worker.
+
     python -m bench.run [--people 44000] [--repeat 5] [--out docs/benchmarks.md]
+                        [--duration 60] [--clients 32] [--ten-million] [--no-targets]
 """
 
 from __future__ import annotations
@@ -46,6 +51,7 @@ from kg.build import build, load_files
 from kg.config import PROJECT_ROOT, Settings
 from kg.vocab import sparql_prefixes
 
+from . import targets
 from .synthetic import generate
 
 TRAP_LIMIT_S = 60.0
@@ -214,6 +220,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="people in the synthetic graph (44,000: about a million triples)")
     parser.add_argument("--repeat", type=int, default=5, help="measured runs per case, after one warm-up")
     parser.add_argument("--out", default=str(PROJECT_ROOT / "docs" / "benchmarks.md"))
+    targets.add_arguments(parser)
     args = parser.parse_args(argv)
     started = time.perf_counter()
     load_before = os.getloadavg()[0]
@@ -291,6 +298,11 @@ def main(argv: list[str] | None = None) -> int:
         communities_s = time.perf_counter() - t
         log(f"analytics: graph {graph_s:.1f} s, betweenness {between_s:.1f} s, "
             f"communities {communities_s:.1f} s")
+        bench_rss = rss_kib()
+        target_lines = [] if args.no_targets else targets.measure(
+            args, tmp=tmp_path, big=big_settings, mid=mid_settings, big_nt=big_nt, load_s=load_s,
+            big_quads=big_triples, big_name=size_name(big_triples), mid_name=size_name(mid_triples),
+            stats=big_stats, log=log)
         total_s = time.perf_counter() - started
         report = render(
             args=args, big_stats=big_stats, gen_s=gen_s, load_s=load_s, big_triples=big_triples,
@@ -299,7 +311,8 @@ def main(argv: list[str] | None = None) -> int:
             load=(load_before, os.getloadavg()[0]), endpoint_rows=endpoint_rows,
             memory={"query worker on the seed store": seed_worker_rss,
                     f"query worker on the {size_name(big_triples)} store": big_worker_rss,
-                    "bench process (both stores open, after the analytics)": rss_kib()})
+                    "bench process (both stores open, after the analytics)": bench_rss},
+            target_lines=target_lines)
     Path(args.out).write_text(report, encoding="utf-8")
     log(f"wrote {args.out}")
     return 0
@@ -308,7 +321,8 @@ def main(argv: list[str] | None = None) -> int:
 def render(*, args: argparse.Namespace, big_stats: dict[str, Any], gen_s: float, load_s: float,
            big_triples: int, seed_triples: int, mid_triples: int, rows: list, trap_rows: list,
            eg: analytics.EntityGraph, graph_s: float, between_s: float, communities_s: float,
-           total_s: float, load: tuple[float, float], endpoint_rows: list, memory: dict[str, int]) -> str:
+           total_s: float, load: tuple[float, float], endpoint_rows: list, memory: dict[str, int],
+           target_lines: list[str]) -> str:
     big_name, mid_name = size_name(big_triples), size_name(mid_triples)
     lines = [
         "# Benchmarks",
@@ -335,6 +349,7 @@ def render(*, args: argparse.Namespace, big_stats: dict[str, Any], gen_s: float,
         f"Generating the {big_name} N-Triples file took {gen_s:.1f} s; **loading it** (`load_files`: "
         f"syntax check, copy of the current store, bulk load, swap) took **{load_s:.1f} s**.",
         "",
+        *target_lines,
         "## Graph view and timeline",
         "",
         "Each graph case is `kg.graphview.graph_view` plus the pyvis payload (`to_vis`), as "
@@ -404,7 +419,14 @@ def render(*, args: argparse.Namespace, big_stats: dict[str, Any], gen_s: float,
         "",
         "```sh",
         "make bench        # or: .venv/bin/python -m bench.run [--people N] [--repeat N]",
+        "                  #     [--duration 60] [--clients 32] [--ten-million] [--no-targets]",
+        ".venv/bin/python -m bench.serving --ten-million   # the 10M memory figure alone, kept in "
+        "docs/benchmarks-10m.json",
         "```",
+        "",
+        "`make bench` installs the `bench` extra (rdflib-endpoint, py-spy) and Debian's Virtuoso "
+        "(`make services`) first; every server it starts (the app, Virtuoso, rdflib-endpoint) listens "
+        "on a free loopback port and is stopped, with its process group, before the bench ends.",
         "",
         "Everything is generated into a temporary folder and removed afterwards; the run is deterministic "
         "(seeded) apart from the timings.",

@@ -3,8 +3,9 @@
 The networkx graph has the entities of the graph view as nodes (organisations, people, posts,
 events, movements) and one undirected edge per pair of entities that some fact links; the edge
 keeps every fact (a membership, a speech, a stated triple) so a path can be told as facts.
-It is built from the same edge queries as the graph view (:data:`kg.graphview.EDGE_KINDS`) once
-per build id and kept in memory; betweenness and communities are computed on first use.
+It is built from the same edges as the graph view (:data:`kg.graphview.EDGE_KINDS`; from the build's
+:mod:`kg.graph_index` when there is one) once per build id and kept in memory; betweenness and
+communities are computed on first use.
 
 On a large graph betweenness is estimated from a fixed sample of sources (``k``, seeded, so the
 numbers are stable) and communities come from label propagation instead of greedy modularity.
@@ -20,6 +21,7 @@ from typing import Any
 import networkx as nx
 from pyoxigraph import Store
 
+from . import graph_index
 from . import graphview as gv
 from .errors import BadInput, NotFound
 from .graphview import EDGE_KINDS, Edge, Filters
@@ -114,9 +116,12 @@ def entity_graph(store: Store, build_id: str) -> EntityGraph:
 
 
 def _build(store: Store, build_id: str) -> EntityGraph:
-    # Without the dates: reading them for every membership of a large store takes seconds; a path's
-    # steps read theirs (see _step).
-    fetched = gv.fetch_edges(store, Filters(), limit=MAX_EDGES_PER_KIND, with_time=False)
+    # From the graph view's index of the build when there is one (read once for both); else from the
+    # store, without the dates: reading them for every membership of a large store takes seconds. A
+    # path's steps read theirs (see _step).
+    index = graph_index.for_build(store, build_id)
+    reads = index.fetch_edges if index is not None else gv.fetch_edges
+    fetched = reads(store, Filters(), limit=MAX_EDGES_PER_KIND, with_time=False)
     g = nx.Graph()
     for edge in fetched.edges:
         if edge.source == edge.target:

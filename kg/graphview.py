@@ -17,6 +17,11 @@ It must stay usable on a store of a million triples, so nothing here reads the w
   sub-organisation edges (computed by the store) and fetches only the edges among the top nodes;
 * labels, kinds and quotes are fetched afterwards, for the kept nodes and edges only.
 
+Those are the reads of the query path. A server has a faster one: the build's
+:class:`~kg.graph_index.GraphIndex` (``graph_view(..., index=...)``) holds every edge with its
+dates, the nodes' kinds and labels, read once per build, and answers the same reads from memory
+with the same answers; then only the kept edges' quotes are read from the store.
+
 Never more than ``max_nodes`` nodes (and five edges per node of the cap) are returned; what was
 left out is counted and reported.
 
@@ -30,12 +35,15 @@ from __future__ import annotations
 
 import io
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from types import SimpleNamespace
+from typing import Any, Protocol, cast
 
 from pyoxigraph import NamedNode, RdfFormat, Store, Triple, serialize
 
 from .errors import BadInput
 from .graph_filters import available_years, choices, filter_choices, parse_filters, resolve
+from .graph_index import GraphIndex
 from .graph_model import (
     _ORG_KINDS,
     EDGE_KINDS,
@@ -81,30 +89,52 @@ EXPANSION_FACTOR = 4
 # --- building the view --------------------------------------------------------------------------
 
 
-def graph_view(store: Store, filters: Filters, *, max_nodes: int = 500) -> GraphView:
-    """The nodes and edges for ``filters``, at most ``max_nodes`` nodes (the most connected part)."""
+def graph_view(store: Store, filters: Filters, *, max_nodes: int = 500,
+               index: GraphIndex | None = None) -> GraphView:
+    """The nodes and edges for ``filters``, at most ``max_nodes`` nodes (the most connected part).
+
+    With the build's ``index`` (:mod:`kg.graph_index`) the edges, the ranking and the nodes' kinds
+    and labels come from memory and only the kept edges' quotes are read; without it, the store is
+    asked. Either way the answer is the same.
+    """
     if max_nodes < 1:
         raise BadInput("max_nodes must be at least 1")
+    reads: _Reads = index if index is not None else _STORE_READS
     budget = max(max_nodes * EDGES_PER_NODE_BUDGET, 100)
     if filters.focus:
-        distance, edges, truncated = _ego(store, filters, budget, max_nodes * EXPANSION_FACTOR)
-        return _finish(store, filters, distance, edges, truncated, max_nodes)
-    fetched = fetch_edges(store, filters, limit=budget)
+        distance, edges, truncated = _ego(reads, store, filters, budget, max_nodes * EXPANSION_FACTOR)
+        return _finish(reads, store, filters, distance, edges, truncated, max_nodes)
+    fetched = reads.fetch_edges(store, filters, limit=budget)
     if not fetched.truncated:
         distance = {n: None for e in fetched.edges for n in (e.source, e.target)}
-        return _finish(store, filters, distance, fetched.edges, False, max_nodes)
-    # Larger than the budget: let the store rank the nodes, then draw every edge among the top.
-    top, total = degree_ranking(store, filters, max_nodes)
+        return _finish(reads, store, filters, distance, fetched.edges, False, max_nodes)
+    # Larger than the budget: rank the nodes by degree, then draw every edge among the top.
+    top, total = reads.degree_ranking(store, filters, max_nodes)
     keep = [n for n, _d in top]
-    edges = fetch_edges(store, filters, between=keep).edges
-    view = _finish(store, filters, {n: None for n in keep}, edges, False, max_nodes)
+    edges = reads.fetch_edges(store, filters, between=keep).edges
+    view = _finish(reads, store, filters, {n: None for n in keep}, edges, False, max_nodes)
     view.left_out.nodes = max(total - len(view.nodes), 0)
     view.left_out.exact = False
     return view
 
 
-def _ego(store: Store, filters: Filters, budget: int, bound: int) -> tuple[dict[str, int | None],
-                                                                           list[Edge], bool]:
+class _Reads(Protocol):
+    """The reads a view is made of: the functions of :mod:`kg.graph_queries`, or a
+    :class:`~kg.graph_index.GraphIndex` answering the same from memory."""
+
+    def fetch_edges(self, store: Store, filters: Filters, **options: Any) -> Any: ...
+    def officials(self, store: Store, filters: Filters, orgs: list[str], budget: int) -> Any: ...
+    def degree_ranking(self, store: Store, filters: Filters, limit: int) -> tuple[list[tuple[str, int]],
+                                                                                int]: ...
+    def node_details(self, store: Store, iris: Sequence[str]) -> dict[str, Node]: ...
+
+
+_STORE_READS: _Reads = cast(_Reads, SimpleNamespace(fetch_edges=fetch_edges, officials=officials,
+                                                    degree_ranking=degree_ranking, node_details=node_details))
+
+
+def _ego(reads: _Reads, store: Store, filters: Filters, budget: int,
+         bound: int) -> tuple[dict[str, int | None], list[Edge], bool]:
     """Grow from the focus ``depth`` steps; for an organisation add the people holding roles in the
     organisations reached (the officials of its units); then add the edges among what was reached."""
     distance: dict[str, int | None] = {iri: 0 for iri in filters.focus}
@@ -112,7 +142,7 @@ def _ego(store: Store, filters: Filters, budget: int, bound: int) -> tuple[dict[
     truncated = False
     frontier = list(filters.focus)
     for step in range(1, filters.depth + 1):
-        fetched = fetch_edges(store, filters, touching=frontier, limit=budget)
+        fetched = reads.fetch_edges(store, filters, touching=frontier, limit=budget)
         truncated |= fetched.truncated
         new = []
         for e in fetched.edges:
@@ -126,28 +156,23 @@ def _ego(store: Store, filters: Filters, budget: int, bound: int) -> tuple[dict[
             truncated |= len(distance) > bound
             break
     if filters.org and not truncated:
-        found = officials(store, filters, list(distance), budget)
+        found = reads.officials(store, filters, list(distance), budget)
         truncated |= found.truncated
-        new = []
         for e in found.edges:
             edges.setdefault(e.key, e)
             if e.source not in distance:
                 distance[e.source] = filters.depth + 1
-                new.append(e.source)
-        frontier = frontier + new
     if len(distance) <= bound:
         # Every edge among the nodes reached (some join two nodes of the last step, which were not
         # expanded): complete, so the ranking by degree does not depend on which rows came first.
-        closing = fetch_edges(store, filters, between=list(distance))
+        closing = reads.fetch_edges(store, filters, between=list(distance))
         for e in closing.edges:
             edges.setdefault(e.key, e)
     return distance, list(edges.values()), truncated
 
 
-
-
-def _finish(store: Store, filters: Filters, distance: dict[str, int | None], edges: list[Edge],
-            truncated: bool, max_nodes: int) -> GraphView:
+def _finish(reads: _Reads, store: Store, filters: Filters, distance: dict[str, int | None],
+            edges: list[Edge], truncated: bool, max_nodes: int) -> GraphView:
     """Rank, cap, fetch labels and quotes for what is kept, and count what was left out."""
     degree: Counter[str] = Counter()
     for e in edges:
@@ -173,7 +198,7 @@ def _finish(store: Store, filters: Filters, distance: dict[str, int | None], edg
     if cut_edges > 0:
         kept_edges = kept_edges[:max_nodes * EDGES_PER_NODE_SHOWN]
     dropped = ordered[max_nodes:]
-    details = node_details(store, kept + dropped[:max_nodes * EXPANSION_FACTOR])
+    details = reads.node_details(store, kept + dropped[:max_nodes * EXPANSION_FACTOR])
     shown_degree: Counter[str] = Counter()
     for e in kept_edges:
         shown_degree[e.source] += 1

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 
 
@@ -23,3 +24,10 @@ def stop_process_group(process: subprocess.Popen, *, timeout: float = 10) -> Non
             process.wait(timeout=10)
         except ProcessLookupError:
             pass
+
+
+def free_port() -> int:
+    """A TCP port free on 127.0.0.1 now (for a server the tests or the bench start)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]

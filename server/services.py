@@ -19,9 +19,11 @@ from dataclasses import dataclass, field
 
 from flask import Flask, current_app
 
+from kg import graph_index as kggraphindex
 from kg import memory as kgmemory
 from kg import store as kgstore
 from kg.config import Settings
+from kg.graph_index import GraphIndex
 from kg.query import QueryService
 from kg.service_store import ServiceStore
 from kg.version import fingerprint
@@ -74,6 +76,13 @@ class KG:
         query service: the same time limit, row cap and refusal rules as ``/sparql``."""
         return ServiceStore(self.query)
 
+    def graph_index(self) -> GraphIndex | None:
+        """The graph view's in-memory index of the current build (kg.graph_index), read once per
+        build; ``None`` on a remote engine or past the index's size bound (the query path then)."""
+        if self.remote:
+            return None
+        return kggraphindex.for_build(self.store(), self.build_info().build_id)
+
     def build_info(self) -> kgstore.BuildInfo:
         """The build being served (for ETag/Last-Modified); for a remote engine, an identity
         taken from what it holds, since no build of ours wrote it."""
@@ -93,16 +102,26 @@ class KG:
 
     def warm(self) -> None:
         """Do now what the first requests would otherwise wait for: the store (loaded into
-        memory), the query workers, the search index, the networkx graph and the VoID
-        statistics, each computed once per build. Called when a server process starts."""
-        from kg import analytics, describe
+        memory), the query workers, the search index, the graph view's index, the networkx graph
+        (made from that index) and the VoID statistics, each computed once per build. Called when
+        a server process starts."""
+        from kg import analytics, describe, graphview
         from kg import search as kgsearch
+        from kg.graph_model import Filters
 
         started = time.monotonic()
         store = self.store()
         info = self.build_info()
         kgsearch.index_for_build(store, info.build_id)
         if not self.remote:
+            indexed = time.monotonic()
+            index = kggraphindex.for_build(store, info.build_id)
+            if index is not None:
+                # The default /graph (unfiltered) view once: its degree ranking is kept by the index.
+                graphview.graph_view(store, Filters(), max_nodes=self.settings.graph_max_nodes, index=index)
+            log.info("graph index of build %s: %s in %.1f s", info.build_id,
+                     f"{index.size:,} edges" if index else "past its bound, not built",
+                     time.monotonic() - indexed)
             analytics.entity_graph(store, info.build_id)
         describe.cached_stats(store, build_id=info.build_id, modified=info.created)
         log.info("warmed the caches of build %s in %.1f s", info.build_id, time.monotonic() - started)

@@ -10,7 +10,7 @@ from pyoxigraph import Store
 
 from kg.build import build
 from kg.config import PROJECT_ROOT, Settings
-from kg.processes import stop_process_group  # noqa: F401 (tests import it from here)
+from kg.processes import free_port, stop_process_group  # noqa: F401 (tests import them from here)
 
 SEED_TEXT = PROJECT_ROOT / "sources" / "khoi-thi-dua-iv-2021" / "article.txt"
 SHARED_SEED = PROJECT_ROOT.parent / "shared" / "seed" / "khoi-thi-dua-iv-2021.txt"
@@ -73,12 +73,6 @@ def app(seed_settings: Settings):  # noqa: ANN201
 @pytest.fixture()
 def client(app):  # noqa: ANN001, ANN201
     return app.test_client()
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @dataclass

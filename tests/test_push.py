@@ -35,7 +35,8 @@ SCRIPT = PROJECT_ROOT / "scripts" / "virtuoso.sh"
 @pytest.fixture(scope="module")
 def engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """An empty Virtuoso; yields its base URL (http://127.0.0.1:PORT) and stops it after."""
-    with running_virtuoso(tmp_path_factory.mktemp("virtuoso-push")) as (base, _sql_port, _load):
+    with running_virtuoso(tmp_path_factory.mktemp("virtuoso-push")) as instance:
+        base = instance.base
         yield base
 
 

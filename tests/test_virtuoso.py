@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import shutil
 import subprocess
 import time
 import urllib.request
@@ -18,76 +17,31 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import TEST_ENV, free_port, stop_process_group
+from conftest import TEST_ENV, stop_process_group
 
+from kg import virtuoso as kgvirtuoso
 from kg.config import Settings
 from kg.export import export_store
 from kg.service_store import reads
 
-VIRTUOSO = shutil.which("virtuoso-t")
-ISQL = shutil.which("isql-vt")
-
-INI = """[Database]
-DatabaseFile = {db}/virtuoso.db
-ErrorLogFile = {db}/virtuoso.log
-LockFile = {db}/virtuoso.lck
-TransactionFile = {db}/virtuoso.trx
-xa_persistent_file = {db}/virtuoso.pxa
-Striping = 0
-TempStorage = TempDatabase
-
-[TempDatabase]
-DatabaseFile = {db}/virtuoso-temp.db
-TransactionFile = {db}/virtuoso-temp.trx
-Striping = 0
-
-[Parameters]
-ServerPort = 127.0.0.1:{sql_port}
-DisableUnixSocket = 1
-DirsAllowed = ., {load}
-NumberOfBuffers = 10000
-MaxDirtyBuffers = 6000
-CaseMode = 2
-ThreadsPerQuery = 2
-MaxClientConnections = 8
-
-[HTTPServer]
-ServerPort = 127.0.0.1:{http_port}
-ServerRoot = {db}
-MaxClientConnections = 8
-ServerThreads = 8
-
-[SPARQL]
-ResultSetMaxRows = 100000
-MaxQueryExecutionTime = 30
-"""
-
 
 def need_virtuoso() -> None:
-    if VIRTUOSO is None or ISQL is None:
+    if kgvirtuoso.executables() is None:
         if os.environ.get("CI"):
             pytest.fail("Virtuoso is not installed: `make test` installs virtuoso-opensource-7-bin")
         pytest.skip("Virtuoso is not installed (make services)")
 
 
 @contextlib.contextmanager
-def running_virtuoso(root: Path) -> Iterator[tuple[str, int, Path]]:
-    """A Virtuoso in ``root`` on free loopback ports: (its base URL, its SQL port, its load folder),
-    stopped on leaving."""
+def running_virtuoso(root: Path) -> Iterator[kgvirtuoso.Instance]:
+    """A Virtuoso in ``root`` on free loopback ports (kg.virtuoso), stopped on leaving."""
     need_virtuoso()
-    db, load = root / "db", root / "load"
-    db.mkdir()
-    load.mkdir()
-    sql_port, http_port = free_port(), free_port()
-    ini = root / "virtuoso.ini"
-    ini.write_text(INI.format(db=db, load=load, sql_port=sql_port, http_port=http_port))
-    process = subprocess.Popen([VIRTUOSO, "+configfile", str(ini), "+foreground"], cwd=root,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                               start_new_session=True)
-    base = f"http://127.0.0.1:{http_port}"
+    instance = kgvirtuoso.configure(root)
+    process = subprocess.Popen(kgvirtuoso.command(instance), cwd=root, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL, start_new_session=True)
     try:
-        _wait_for(base + "/sparql", process)
-        yield base, sql_port, load
+        _wait_for(instance.sparql, process)
+        yield instance
     finally:
         stop_process_group(process, timeout=20)
 
@@ -95,15 +49,11 @@ def running_virtuoso(root: Path) -> Iterator[tuple[str, int, Path]]:
 @pytest.fixture(scope="module")
 def virtuoso(seed_settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A Virtuoso holding the seed graph; yields its SPARQL endpoint URL and stops it after."""
-    with running_virtuoso(tmp_path_factory.mktemp("virtuoso")) as (base, sql_port, load):
+    with running_virtuoso(tmp_path_factory.mktemp("virtuoso")) as instance:
         with reads(seed_settings) as graph:
-            export_store(graph, "nquads", load / "seed.nq")
-        subprocess.run(
-            [ISQL, f"127.0.0.1:{sql_port}", "dba", "dba",
-             f"exec=ld_dir('{load}', 'seed.nq', 'https://w3id.org/tnmt-kg/graph/unnamed'); "
-             "rdf_loader_run(); checkpoint;"],
-            check=True, capture_output=True, timeout=120)
-        yield base + "/sparql"
+            export_store(graph, "nquads", instance.load / "seed.nq")
+        kgvirtuoso.bulk_load(instance, "seed.nq", timeout=120)
+        yield instance.sparql
 
 
 def _wait_for(endpoint: str, process: subprocess.Popen) -> None:

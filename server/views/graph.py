@@ -57,7 +57,7 @@ def _view(kg: KG) -> tuple[gv.GraphView, dict[str, Any], dict[str, str]]:
     """The view for the request's filters, its vis-network payload and the shareable parameters."""
     filters = _request_filters(kg)
     size_by = _size_by()
-    view = gv.graph_view(kg.store(), filters, max_nodes=kg.settings.graph_max_nodes)
+    view = gv.graph_view(kg.store(), filters, max_nodes=kg.settings.graph_max_nodes, index=kg.graph_index())
     sizes = analytics.view_betweenness(view) if size_by == "betweenness" else None
     params = filters.params()
     vis = graphvis.to_vis(view, sizes=sizes, params=params)
