@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import itertools
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -138,19 +139,7 @@ def serialise(result: Any, job: Job, out: Writable) -> tuple[int, bool]:
         rows = list(itertools.islice(result, job.max_rows + 1))
         truncated = len(rows) > job.max_rows
         del rows[job.max_rows :]
-        document = json.dumps(
-            {
-                "head": {"vars": names},
-                "results": {
-                    "bindings": [
-                        {n: _json_term(t) for n, t in zip(names, row, strict=True) if t is not None}
-                        for row in rows
-                    ]
-                },
-            },
-            ensure_ascii=False,
-            separators=(",", ":"),
-        ).encode()
+        document = select_json(names, rows)
         if fmt == QueryResultsFormat.JSON:
             out.write(document)
         else:
@@ -163,6 +152,34 @@ def serialise(result: Any, job: Job, out: Writable) -> tuple[int, bool]:
     prefixes = PREFIXES if fmt in _PREFIXED_FORMATS else None
     serialize(triples, out, fmt, prefixes=prefixes)
     return len(triples), truncated
+
+
+def select_json(names: list[str], rows: Iterable[Any]) -> bytes:
+    """SPARQL 1.1 JSON results of ``rows``, each term encoded once however often it comes back
+    (a result repeats its roles, units and labels: encoding each occurrence dominated the time
+    of a 2,000-row answer).
+
+    >>> from pyoxigraph import NamedNode, Literal
+    >>> select_json(["s", "n"], [(NamedNode("http://x/a"), Literal("A", language="vi")), (None, None)])
+    b'{"head":{"vars":["s","n"]},"results":{"bindings":[{"s":{"type":"uri","value":"http://x/a"},\
+"n":{"type":"literal","value":"A","xml:lang":"vi"}},{}]}}'
+    """
+    keys = [json.dumps(n, ensure_ascii=False) + ":" for n in names]
+    encoded: dict[Any, str] = {}
+    bindings = []
+    for row in rows:
+        fields = []
+        for key, term in zip(keys, row, strict=True):
+            if term is None:
+                continue
+            fragment = encoded.get(term)
+            if fragment is None:
+                fragment = json.dumps(_json_term(term), ensure_ascii=False, separators=(",", ":"))
+                encoded[term] = fragment
+            fields.append(key + fragment)
+        bindings.append("{" + ",".join(fields) + "}")
+    head = json.dumps({"vars": names}, ensure_ascii=False, separators=(",", ":"))
+    return ('{"head":' + head + ',"results":{"bindings":[' + ",".join(bindings) + "]}}").encode()
 
 
 def _as_query_boolean(value: bool) -> QueryBoolean:
