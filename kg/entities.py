@@ -177,13 +177,17 @@ def describe(store: Store, iri: str) -> Entity:
     memberships = memberships_of(store, iri)
     sources = [t for t in grouped.get(DCTERMS.source.value, []) if t.is_iri]
 
-    label_map = labels_of(store, [*grouped, *(t.value for ts in grouped.values() for t in ts if t.is_iri),
+    # Only the values a page shows get labels (a ministry has thousands of units under it).
+    shown_values = {prop: sorted(dict.fromkeys(values), key=lambda t: (t.kind, t.lang, t.value))
+                    for prop, values in grouped.items()}
+    label_map = labels_of(store, [*grouped, *(t.value for ts in shown_values.values()
+                                              for t in ts[:MAX_VALUES] if t.is_iri),
                                   *(t.value for t in types if t.is_iri),
                                   *(g.property.value for g in incoming),
                                   *(t.value for g in incoming for t in g.values if t.is_iri)])
     facts = []
     for prop in sorted(grouped, key=lambda p: (_property_order(p), short_name(p))):
-        values = sorted(dict.fromkeys(grouped[prop]), key=lambda t: (t.kind, t.lang, t.value))
+        values = shown_values[prop]
         shown = [_relabel(Term(v.kind, v.value, v.lang, v.datatype,
                                inferred=(prop, v.value) in inferred_values), label_map)
                  for v in values[:MAX_VALUES]]
