@@ -252,3 +252,36 @@ def render(peers: list[Peer], big_name: str) -> tuple[list[str], dict[str, str]]
                                     f"every peer answered, /sparql {ms(app_common)} against Virtuoso "
                                     f"{ms(v_common)}")
     return lines, verdicts
+
+
+def explain(nq: Path, keys: list[str], app: Peer, repeat: int) -> list[str]:
+    """Where the time of each query missing its target goes: the engine's evaluation in an
+    in-memory store, the query worker's capped JSON encoding (kg.results.serialise), and the
+    rest of the /sparql figure (the pipe from the worker, HTTP)."""
+    import io
+
+    from kg.results import Job, serialise
+
+    if not keys:
+        return []
+    store = Store()
+    store.bulk_load(path=str(nq), format=RdfFormat.N_QUADS)
+    lines = ["", "Where the time of a query that missed its target goes (in-process, in-memory store; "
+             "the rest of the /sparql figure is the pipe from the query worker and HTTP):", ""]
+    for key in keys:
+        q = next(c for c in CANONICAL if c.key == key)
+        job = Job(query=q.text, form=q.form, media_type="application/sparql-results+json", max_rows=10_000,
+                  union_default_graph=True, default_graphs=(), named_graphs=(), substitutions=())
+        evaluate = sample(lambda q=q: list(store.query(q.text, use_default_graph_as_union=True)), repeat)
+        both = sample(lambda q=q, job=job: serialise(store.query(q.text, use_default_graph_as_union=True),
+                                                     job, io.BytesIO()), repeat)
+        total = _of(app, key).median
+        if evaluate.median is None or both.median is None or total is None:
+            continue
+        encode = max(both.median - evaluate.median, 0.0)
+        rest = max(total - both.median, 0.0)
+        rows = len(list(store.query(q.text, use_default_graph_as_union=True)))
+        lines.append(f"* `{key}` ({rows:,} rows): evaluation {ms(evaluate.median)}, the worker's "
+                     f"JSON encoding {ms(encode)} (in Python, so that it can stop at the row cap), pipe and "
+                     f"HTTP {ms(rest)}; /sparql {ms(total)} in all.")
+    return lines

@@ -83,6 +83,9 @@ def measure(args: argparse.Namespace, *, tmp: Path, big: Settings, mid: Settings
     mid_memory, _ = peers.memory_peer(mid_nq, args.repeat, mid_name)
 
     table, verdicts = peers.render([memory, disk, app_peer, virtuoso, rdflib, mid_memory], big_name)
+    missed = [q.key for q in peers.CANONICAL
+              if peers._meets(peers._of(app_peer, q.key), peers._of(memory, q.key)) is False]
+    table += peers.explain(big_nq, missed, app_peer, args.repeat)
     profile = None
     if load_s / bulk_s > loading.LOAD_RATIO:
         log("load target missed: profiling load_files with py-spy")
