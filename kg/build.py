@@ -10,10 +10,10 @@ triple for triple.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from pathlib import Path
 
-from pyoxigraph import Literal, NamedNode, Quad, Store
+from pyoxigraph import Literal, NamedNode, Quad
 
 from . import store as kgstore
 from .activities import ActivityWriter
@@ -460,8 +460,3 @@ def load_files(settings: Settings, paths: list[Path], *, graph_name: str | None 
             kgstore.bulk_load_file(store, path, fmt, graph)
         detail["loaded"] = [{"file": str(p), "graph": g.value} for p, _f, g in checked]
     return kgstore.build_info(settings.store)
-
-
-def stored_quads(store: Store) -> Iterable[Quad]:
-    return store.quads_for_pattern(None, None, None)
-

@@ -351,8 +351,7 @@ def serve(ctx: click.Context, store: str | None, host: str | None, port: int | N
     """Serve the web app: gunicorn with --workers N, else Flask's development server."""
     from server.app import create_app  # lazily: the library does not depend on the server
 
-    backend = {"sparql_backend": "remote", "remote_endpoint": endpoint} if endpoint else {}
-    settings = _settings(ctx, store=store, host=host, port=port, memory=memory, **backend)
+    settings = _settings(ctx, store=store, host=host, port=port, memory=memory, **_backend(endpoint))
     app = create_app(settings)
     if workers is None:
         app.run(host=settings.host, port=settings.port, debug=debug, threaded=True)

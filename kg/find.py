@@ -12,7 +12,6 @@ the entities of the right kind. A name that does not say which one is meant rais
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -177,14 +176,3 @@ def _exists(store: Store, iri: str, kind: str) -> bool:
         return False
     return bool(store.query(sparql.load(f"graph/{kind}-exists"), use_default_graph_as_union=True,
                             substitutions={Variable("x"): node}))
-
-
-def labels_for(store: Store, iris: Iterable[str]) -> dict[str, str]:
-    """The Vietnamese name of each IRI (for putting names back in the filter inputs)."""
-    given = [i for i in iris if i]
-    if not given:
-        return {}
-    found: dict[str, str] = defaultdict(str)
-    for iri, node in node_details(store, given).items():
-        found[iri] = node.label
-    return dict(found)

@@ -77,7 +77,7 @@ class Membership:
             return f"ghi nhận ngày {days} (attested only)"
         return "(no time given)"
 
-    def as_json(self, *, source_url: Any = None) -> dict[str, Any]:
+    def as_json(self) -> dict[str, Any]:
         return {
             "membership": self.iri,
             "member": self.member.as_json(),

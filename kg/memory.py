@@ -221,11 +221,6 @@ def serving_under_master() -> None:
     _holder.restart_asked = False
 
 
-def held_builds() -> list[MemoryStore]:
-    with _holder.lock:
-        return list(_holder.held.values())
-
-
 def _ask_for_restart() -> None:
     if _holder.restart_asked:
         return

@@ -175,6 +175,8 @@ class QueryService:
         max_rows: int | None = None,
         result_format: ResultFormat | None = None,
         substitutions: Mapping[str | Variable, Term] | None = None,
+        union_default_graph: bool = True,
+        own: bool = False,
     ) -> QueryResult:
         """Check and run a query; the answer serialised in ``result_format``.
 
@@ -189,6 +191,10 @@ class QueryService:
         :param substitutions: variable name → RDF term, bound by the engine
             (pyoxigraph ``substitutions=``), never pasted into the text. A SELECT must
             project a substituted variable.
+        :param union_default_graph: without a dataset, the default graph is the union of all
+            graphs (``False``: the store's own default graph).
+        :param own: the app's own query (:mod:`kg.service_store`), whose ``max_rows`` may pass
+            ``settings.max_rows``; never set for a user's text.
         :raises QuerySyntaxError, QueryRefused: see :func:`check_query`.
         :raises QueryTimeout: the query was stopped at its time limit.
         :raises NotAcceptable: ``result_format`` does not suit the query form.
@@ -204,6 +210,8 @@ class QueryService:
             max_rows=max_rows,
             result_format=result_format,
             substitutions=substitutions,
+            union_default_graph=union_default_graph,
+            own=own,
         )
 
     def _run(
@@ -220,8 +228,6 @@ class QueryService:
         union_default_graph: bool = True,
         own: bool = False,
     ) -> QueryResult:
-        # `own`: the app's own query (kg.service_store), whose row bound is its own; user text
-        # never sets it. `union_default_graph=False`: pyoxigraph's own default graph.
         started = time.monotonic()
         parsed = check_query(query)
         if parsed.form not in forms:

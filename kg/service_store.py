@@ -16,7 +16,6 @@ app's own queries from :mod:`kg.sparql`; user text never reaches this class.
 from __future__ import annotations
 
 import contextlib
-import re
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
@@ -36,8 +35,6 @@ from .config import Settings
 from .query import QueryService
 from .query_guard import check_query
 from .results import Term
-
-_CLOSING_LIMIT = re.compile(r"\bLIMIT\s+(\d+)(?:\s+OFFSET\s+\d+)?\s*$", re.I)
 
 
 class Solution:
@@ -93,8 +90,8 @@ class ServiceStore:
         """
         text = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in (prefixes or {}).items()) + query
         form = check_query(text).form
-        if max_rows is None and (own_limit := _CLOSING_LIMIT.search(text)):
-            max_rows = max(1, int(own_limit.group(1)))
+        if max_rows is None and (own_limit := sparql.closing_limit(text)) is not None:
+            max_rows = max(1, own_limit)
         options: dict[str, Any] = {
             "substitutions": substitutions,
             # A remote engine's own default graph holds its system data: there the project's
@@ -114,7 +111,7 @@ class ServiceStore:
         return self._select(text, options)
 
     def _select(self, text: str, options: dict[str, Any]) -> Solutions:
-        result = self.service._run(text, ("SELECT",), result_format=QueryResultsFormat.JSON, **options)
+        result = self.service.run(text, result_format=QueryResultsFormat.JSON, **options)
         parsed = parse_query_results(result.body, QueryResultsFormat.JSON)
         variables = list(parsed.variables)
         index = {v.value: i for i, v in enumerate(variables)}

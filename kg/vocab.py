@@ -127,10 +127,6 @@ def loaded_graph(name: str) -> NamedNode:
     return NamedNode(f"{BASE}graph/load/{name}")
 
 
-def is_source_graph(iri: str) -> bool:
-    return iri.startswith(f"{BASE}graph/source/")
-
-
 def is_loaded_graph(iri: str) -> bool:
     return iri.startswith(f"{BASE}graph/load/")
 

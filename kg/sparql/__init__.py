@@ -32,7 +32,7 @@ from ..errors import BadInput, KGError
 from ..vocab import PREFIXES
 
 _TERM_TYPES = (NamedNode, Literal, BlankNode, Triple)
-_LIMIT = re.compile(r"\bLIMIT\s+\d+(\s+OFFSET\s+\d+)?\s*$", re.I)
+_LIMIT = re.compile(r"\bLIMIT\s+(\d+)(?:\s+OFFSET\s+\d+)?\s*$", re.I)
 
 
 @functools.cache
@@ -69,6 +69,16 @@ def fill(text: str, variables: str | Sequence[str], rows: Iterable[object]) -> s
         written.append(" ".join(_term(t, shown) for t in terms))
     body = " ".join(written) if len(names) == 1 else " ".join(f"({r})" for r in written)
     return marker.sub(lambda m: m.group(0)[: m.group(0).index("{")] + "{ " + body + " }", text, count=1)
+
+
+def closing_limit(text: str) -> int | None:
+    """The number in the query's closing ``LIMIT``, if it ends with one (the app's own bound).
+
+    >>> closing_limit("SELECT * { ?s ?p ?o } LIMIT 300001"), closing_limit("ASK {}")
+    (300001, None)
+    """
+    found = _LIMIT.search(text)
+    return int(found.group(1)) if found else None
 
 
 def limit(text: str, n: int, offset: int | None = None) -> str:

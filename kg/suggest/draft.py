@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import asdict
 from typing import Any
 
 import yaml
@@ -108,7 +107,3 @@ def facts_yaml(s: Suggestions, *, source_id: str, facts: list[Fact] | None = Non
     header += [f"# warning ({w['kind']}): {w['person']} — {w['title']} {w['organisation']}: {w['message']}"
                for w in s.warnings]
     return "\n".join(header) + "\n\n" + body + "\n"
-
-
-def fact_dict(f: Fact) -> dict[str, Any]:
-    return asdict(f)

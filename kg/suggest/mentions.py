@@ -22,7 +22,7 @@ from .gazetteer import (
     KnownOrganisation,
     is_place,
 )
-from .text import Token, lower, unify_tones
+from .text import Token, unify_tones
 from .titles import Head, match_title
 
 # Lower-case words (and pairs) that end a unit's name: verbs and function words of news prose.
@@ -294,7 +294,3 @@ def title_text(m: Mention) -> str:
     """The title as written, without its unit; for a head containing its unit, the words up to it
     (``Chánh Văn phòng Bộ`` → ``Chánh Văn phòng``)."""
     return m.extra.get("title", m.text)
-
-
-def head_of(name: str) -> str:
-    return lower(name)
