@@ -17,8 +17,9 @@ from pyoxigraph import Literal, NamedNode, Quad
 
 from . import store as kgstore
 from .activities import ActivityWriter
+from .checks import check_evidence, check_organisation_declarations
 from .config import Settings
-from .errors import QuoteNotFound, SourceError, ValidationFailed
+from .errors import SourceError, ValidationFailed
 from .history import HistoryWriter, plan_tenures
 from .names import Entity, Names
 from .ontology_graph import ontology_quads, role_scheme
@@ -86,44 +87,6 @@ SOURCE_CLASSES: dict[str, tuple[NamedNode, ...]] = {
     "Decision": (TNMT.Decision, SCHEMA.Legislation),
     "Law": (TNMT.Law, SCHEMA.Legislation),
 }
-
-
-# --- checks ----------------------------------------------------------------------------------
-
-
-def check_evidence(facts: SourceFacts, known_sources: set[str]) -> None:
-    """Refuse a quote that is not in the source's text, and a citation of an unknown source."""
-    text = normalise_space(facts.source.text) if facts.source.text_path else None
-    for description, record in facts.quoted_facts():
-        for quote in record.quotes:
-            if text is None:
-                raise QuoteNotFound(
-                    f"{description} quotes a source whose text we do not hold "
-                    f"({facts.source.id} has no 'file'); cite it with a locator instead",
-                    where=record.where)
-            if normalise_space(quote) not in text:
-                raise QuoteNotFound(
-                    f"the quote of {description} is not in the source text "
-                    f"{facts.source.text_path}: {quote[:80]!r}",
-                    where=record.where,
-                )
-        for citation in record.citations:
-            if citation.source and citation.source not in known_sources:
-                raise SourceError(f"{description} cites an unknown source {citation.source!r}",
-                                  where=record.where)
-
-
-def check_organisation_declarations(all_facts: list[SourceFacts]) -> None:
-    """A unit may be declared by several sources (each adding its dated claims), if they agree."""
-    first: dict[str, object] = {}
-    for facts in all_facts:
-        for o in facts.organisations:
-            known = first.setdefault(o.name, o)
-            for key in ("kind", "parent", "en"):
-                mine, theirs = getattr(o, key), getattr(known, key)
-                if mine and theirs and mine != theirs:
-                    raise SourceError(f"organisation {o.name!r} has {key} {mine!r} here but "
-                                      f"{theirs!r} in {known.where}", where=o.where)
 
 
 # --- facts → quads ---------------------------------------------------------------------------

@@ -171,6 +171,23 @@ def test_units_on_a_day_is_one_filter(store: Store) -> None:
     assert tcmt in {r["unit"] for r in on} and tcmt not in {r["unit"] for r in after}
 
 
+def test_no_unit_of_the_ministry_after_it_ended(store: Store) -> None:
+    # Nghị quyết 176/2025/QH15: the ministry ended on 2025-03-01 (struct-tvpl-nq-176-2025).
+    assert named(store, "units-on-date", date="2025-02-28")
+    assert named(store, "units-on-date", date="2025-03-01") == []
+
+
+def test_a_unit_that_passed_to_the_next_ministry_is_under_each_in_its_time(store: Store) -> None:
+    # Cục Bảo tồn thiên nhiên và Đa dạng sinh học: set up under Bộ TN&MT on 2022-11-01 (Nghị
+    # định 68/2022/NĐ-CP, struct5-trithucvn-9-cuc-vu-2022), under Bộ NN&MT in 2025
+    # (unit-bo-nhiem-cuc-truong-cuc-bao-ton-2025).
+    unit = BASE + "org/cuc-bao-ton-thien-nhien-va-da-dang-sinh-hoc"
+    parents = {r["p"] for r in select(store, f"SELECT ?p WHERE {{ <{unit}> org:subOrganizationOf ?p }}")}
+    assert parents == {BASE + "org/bo-tai-nguyen-va-moi-truong", BASE + "org/bo-nong-nghiep-va-moi-truong"}
+    assert unit in {r["unit"] for r in named(store, "units-on-date", date="2023-06-01")}
+    assert unit not in {r["unit"] for r in named(store, "units-on-date", date="2022-06-01")}
+
+
 # --- evidence ------------------------------------------------------------------------------
 
 
@@ -355,3 +372,34 @@ def test_a_dated_event_written_as_a_bare_day_is_refused_with_its_line(tmp_path: 
     # line 13: the membership entry (7 lines of source block, 2 of people, 2 of organisations, 1 header)
     with pytest.raises(SourceError, match=r"facts.yaml:13: memberships entry 1: 'from' must be a mapping"):
         dataset_quads(settings)
+
+
+# --- a unit with two parents ---------------------------------------------------------------
+
+MINISTRIES = """organisations:
+  - {name: Bộ X, kind: Ministry, dissolved: {date: 2025-03-01, cite: đoạn 1}, cite: đoạn 1}
+  - {name: Bộ Y, kind: Ministry, founded: {date: 2025-03-01, cite: đoạn 1}, cite: đoạn 1}
+  - {name: Bộ Z, kind: Ministry, cite: đoạn 1}
+"""
+
+
+def test_a_second_parent_whose_span_follows_the_first_is_kept(tmp_path: Path) -> None:
+    settings = _cited_sources(tmp_path, {
+        "a": MINISTRIES + "  - {name: Cục Q, kind: Department, parent: Bộ X, cite: đoạn 2}\n",
+        "b": "organisations:\n  - {name: Cục Q, kind: Department, parent: Bộ Y, cite: đoạn 3}\n",
+    })
+    parents = {q.object.value for q in dataset_quads(settings)
+               if q.subject.value == BASE + "org/cuc-q" and q.predicate.value.endswith("#subOrganizationOf")}
+    assert parents == {BASE + "org/bo-x", BASE + "org/bo-y"}
+
+
+def test_two_parents_that_live_side_by_side_are_refused_where_declared(tmp_path: Path) -> None:
+    from kg.errors import SourceError
+
+    settings = _cited_sources(tmp_path, {
+        "a": MINISTRIES + "  - {name: Cục Q, kind: Department, parent: Bộ X, cite: đoạn 2}\n",
+        "b": "organisations:\n  - {name: Cục Q, kind: Department, parent: Bộ Z, cite: đoạn 3}\n",
+    })
+    with pytest.raises(SourceError, match=r"b/facts.yaml:\d+: .*parent 'Bộ Z' here but 'Bộ X' in .*a/facts.yaml"):
+        dataset_quads(settings)
+
