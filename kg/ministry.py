@@ -275,12 +275,17 @@ class Structure:
     changes: list[Change] = field(default_factory=list)
     founded: list[Unit] = field(default_factory=list)
     ended: list[Unit] = field(default_factory=list)
+    ended_by: list[Change] = field(default_factory=list)
+    passed_on: list[tuple[Unit, tuple[str, str]]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {"date": self.date.isoformat(), "since": self.since.isoformat() if self.since else None,
                 "ministry_exists": self.exists, "ministry": self.ministry.to_dict(),
                 "changes": [c.to_dict() for c in self.changes],
-                "founded": [u.to_dict() for u in self.founded], "ended": [u.to_dict() for u in self.ended]}
+                "founded": [u.to_dict() for u in self.founded], "ended": [u.to_dict() for u in self.ended],
+                "ended_by": [c.to_dict() for c in self.ended_by],
+                "passed_on": [{**u.to_dict(), "now_under": {"iri": iri, "label": label}}
+                              for u, (iri, label) in self.passed_on]}
 
 
 def default_day(store: Store) -> dt.date:
@@ -311,6 +316,8 @@ def structure(store: Store, date: dt.date | str, since: dt.date | str | None = N
         return UnitNode(unit, distinct_holders(h for h in unit.heads if h.held_on(day)), children)
 
     result = Structure(day, node(ministry, frozenset({MINISTRY})), ministry.exists_on(day), earlier)
+    if not result.exists:
+        describe_the_end(store, result, all_units)
     if earlier is not None:
         result.changes = [c for c in changes(store) if earlier < c.date <= day]
         under = [u for u in all_units.values() if u.iri != MINISTRY]
@@ -319,6 +326,23 @@ def structure(store: Store, date: dt.date | str, since: dt.date | str | None = N
         result.ended = sorted((u for u in under + [ministry] if u.dissolved and earlier < u.dissolved <= day),
                               key=lambda u: (u.dissolved, sort_key(u.label)))
     return result
+
+
+def describe_the_end(store: Store, result: Structure, all_units: dict[str, Unit]) -> None:
+    """On a day the ministry did not exist it has no units (as ``units-on-date``); say instead
+    which change ended it, and which of its units went on under the body it became."""
+    day = result.date
+    result.ministry.children = []
+    result.ended_by = [c for c in changes(store)
+                       if c.date <= day and any(iri == MINISTRY for iri, _ in c.original)]
+    successors = dict(pair for c in result.ended_by for pair in c.resulting)
+    if not successors:
+        return
+    query = sparql.fill(sparql.load("ministry/passed-on"), "successor", map(NamedNode, sorted(successors)))
+    result.passed_on = sorted(
+        ((all_units[r["unit"]], (r["successor"], successors[r["successor"]])) for r in select(store, query)
+         if r["unit"] in all_units and all_units[r["unit"]].exists_on(day)),
+        key=lambda item: sort_key(item[0].label))
 
 
 def changes(store: Store) -> list[Change]:

@@ -84,6 +84,19 @@ def test_on_2023_06_01_it_does_not(store: Store) -> None:
     assert "Tổng cục Quản lý đất đai" not in labels(s.ministry.children)
 
 
+def test_after_the_merger_the_ministry_has_no_units_and_says_what_it_became(store: Store) -> None:
+    # Nghị quyết 176/2025/QH15 (struct-tvpl-nq-176-2025): merged into Bộ Nông nghiệp và Môi trường
+    # on 2025-03-01; Cục Bảo tồn thiên nhiên và Đa dạng sinh học went on under it
+    # (unit-bo-nhiem-cuc-truong-cuc-bao-ton-2025).
+    s = cov.structure(store, "2025-06-01")
+    assert not s.exists and s.ministry.children == []
+    assert [(c.kind, c.date, [label for _, label in c.resulting]) for c in s.ended_by] == [
+        ("Merger", dt.date(2025, 3, 1), ["Bộ Nông nghiệp và Môi trường"])]
+    assert ("Cục Bảo tồn thiên nhiên và Đa dạng sinh học", "Bộ Nông nghiệp và Môi trường") in {
+        (u.label, label) for u, (_, label) in s.passed_on}
+    assert cov.structure(store, "2025-02-28").exists
+
+
 def test_changes_of_2022_include_the_split_of_tong_cuc_moi_truong_with_its_sources(store: Store) -> None:
     s = cov.structure(store, "2023-01-01", since="2022-01-01")
     split = next(c for c in s.changes if c.iri == SPLIT_OF_TCMT)
@@ -205,6 +218,9 @@ def test_the_structure_page_with_changes(web) -> None:  # noqa: ANN001
     assert web.get("/structure").status_code == 200
     data = web.get("/structure?date=2020-06-01", headers={"Accept": "application/json"}).get_json()
     assert "Tổng cục Môi trường" in {u["label"] for u in data["ministry"]["units"]}
+    ended = web.get("/structure?date=2025-06-01").get_data(as_text=True)
+    assert "/id/change/hop-nhat-bo-nong-nghiep-va-moi-truong-2025" in ended
+    assert "/id/org/cuc-bao-ton-thien-nhien-va-da-dang-sinh-hoc" in ended
 
 
 @pytest.mark.parametrize(("query", "where"), [("date=2020-13-45", "date"),
