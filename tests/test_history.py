@@ -400,6 +400,7 @@ def test_two_parents_that_live_side_by_side_are_refused_where_declared(tmp_path:
         "a": MINISTRIES + "  - {name: Cục Q, kind: Department, parent: Bộ X, cite: đoạn 2}\n",
         "b": "organisations:\n  - {name: Cục Q, kind: Department, parent: Bộ Z, cite: đoạn 3}\n",
     })
-    with pytest.raises(SourceError, match=r"b/facts.yaml:\d+: .*parent 'Bộ Z' here but 'Bộ X' in .*a/facts.yaml"):
+    refused = r"b/facts.yaml:\d+: .*parent 'Bộ Z' here but 'Bộ X' in .*a/facts.yaml"
+    with pytest.raises(SourceError, match=refused):
         dataset_quads(settings)
 
