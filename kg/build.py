@@ -33,6 +33,7 @@ from .rdfwriter import (
     vi,
     xsd_date,
 )
+from .records import PartialDate
 from .sources import Membership, SourceFacts, read_sources
 from .validate import to_rdflib, validate_quads
 from .vocab import (
@@ -332,8 +333,9 @@ class SourceBuilder(HistoryWriter, ActivityWriter):
             w.types(interval, TIME.Interval)
             instant = w.instant(m.attested)
             w.add(interval, TIME.inside, instant)
-            w.add(interval, RDFS.label, vi(f"được ghi nhận ngày {format_vi_date(m.attested)}"))
-            w.add(interval, RDFS.label, en(f"attested on {m.attested.isoformat()}"))
+            on_vi, on_en = ("", "in") if isinstance(m.attested, PartialDate) else ("ngày ", "on")
+            w.add(interval, RDFS.label, vi(f"được ghi nhận {on_vi}{format_vi_date(m.attested)}"))
+            w.add(interval, RDFS.label, en(f"attested {on_en} {m.attested.isoformat()}"))
             w.add(s, ORG.memberDuring, interval)
             self.inferred(m.inferred, m.where, slug + "--date", interval, TIME.inside, instant)
             when = format_vi_date(m.attested)

@@ -280,6 +280,8 @@ class Edge:
 def _vi_date(iso: str) -> str:
     if len(iso) == 10:
         return f"{iso[8:10]}/{iso[5:7]}/{iso[:4]}"
+    if len(iso) == 7:  # a month a source gives without the day
+        return f"{iso[5:7]}/{iso[:4]}"
     return iso
 
 

@@ -22,6 +22,7 @@ from collections.abc import Iterable
 from pyoxigraph import NamedNode
 
 from .rdfwriter import GraphWriter, en, format_vi_date, local_midnight, tail, vi, xsd_date
+from .records import PartialDate
 from .sources import Assignment, Change, DatedClaim, Membership, Organisation
 from .vocab import DCTERMS, ORG, PROV, RDF, RDFS, SCHEMA, TIME, TNMT, entity_iri
 
@@ -73,9 +74,10 @@ def tenure_key(start: DatedClaim | None, end: DatedClaim | None) -> str:
 def plan_tenures(dated: Iterable[tuple[Membership, NamedNode, NamedNode]]) -> dict[int, str]:
     """For each membership with ``from``/``to`` (by ``id()``), the key of the tenure it is about.
 
-    A membership that gives its beginning names its tenure; one that gives only an end joins
-    the latest tenure of the same member, role and unit that began on or before that end, or
-    stands alone (``until-DATE``) when the sources state no such beginning.
+    A membership that gives its beginning names its tenure (sources that give the same
+    beginning but different ends keep a tenure each: a disagreement is never merged); one that
+    gives only an end joins the latest tenure of the same member, role and unit that began on
+    or before that end, or stands alone (``until-DATE``) when the sources state no such beginning.
     """
     groups: dict[tuple, list[Membership]] = defaultdict(list)
     for m, member, org in dated:
@@ -83,9 +85,17 @@ def plan_tenures(dated: Iterable[tuple[Membership, NamedNode, NamedNode]]) -> di
     keys: dict[int, str] = {}
     for records in groups.values():
         starts = sorted({m.start.date for m in records if m.start})
+        ends_by_start: dict[str, set[str]] = defaultdict(set)
+        for m in records:
+            if m.start and m.end:
+                ends_by_start[m.start.date.isoformat()].add(m.end.date.isoformat())
         for m in records:
             if m.start:
-                keys[id(m)] = tenure_key(m.start, None)
+                key = tenure_key(m.start, None)
+                # Sources that agree on the beginning but not on the end keep a term each.
+                if m.end and len(ends_by_start[key]) > 1:
+                    key = f"{key}--to-{m.end.date.isoformat()}"
+                keys[id(m)] = key
                 continue
             earlier = [d for d in starts if d <= m.end.date]
             keys[id(m)] = earlier[-1].isoformat() if earlier else tenure_key(None, m.end)
@@ -199,7 +209,8 @@ class HistoryWriter:
         w = self.w
         w.types(node, TNMT.PersonnelEvent, PROV.Activity)
         w.add(node, DCTERMS.date, xsd_date(day))
-        w.add(node, PROV.startedAtTime, local_midnight(day))
+        if not isinstance(day, PartialDate):  # PROV-O's times are instants: a month has none
+            w.add(node, PROV.startedAtTime, local_midnight(day))
         w.add(node, TIME.hasTime, w.instant(day))
         w.add(node, PROV.wasAssociatedWith, member)
         w.add(node, TNMT.aboutRole, self.role(role, where))

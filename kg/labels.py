@@ -98,7 +98,14 @@ def short_name(iri: str) -> str:
 
 
 def format_vi_date(day: str) -> str:
-    """``YYYY-MM-DD`` → ``DD/MM/YYYY`` (anything else is returned as given)."""
+    """``YYYY-MM-DD`` → ``DD/MM/YYYY``, a month ``YYYY-MM`` → ``MM/YYYY`` (anything else, a
+    year included, is returned as given).
+
+    >>> format_vi_date("2021-12-20"), format_vi_date("2020-02"), format_vi_date("2019")
+    ('20/12/2021', '02/2020', '2019')
+    """
+    if re.fullmatch(r"\d{4}-\d{2}", day or ""):
+        return f"{day[5:7]}/{day[:4]}"
     try:
         return dt.date.fromisoformat(day).strftime("%d/%m/%Y")
     except ValueError:

@@ -43,6 +43,7 @@ from pyoxigraph import Literal, NamedNode, Store
 from . import sparql
 from .errors import BadInput
 from .labels import label_languages
+from .records import begun_by, is_day, lasting_on, parse_when
 from .vocab import BASE, local_name
 
 MINISTRY = BASE + "org/bo-tai-nguyen-va-moi-truong"
@@ -51,7 +52,7 @@ HEAD_ROLES = tuple(BASE + "role/" + r for r in (
     "cuc-truong", "quyen-cuc-truong", "pho-cuc-truong-phu-trach",
     "tong-cuc-truong", "quyen-tong-cuc-truong", "pho-tong-cuc-truong-phu-trach",
     "vu-truong", "pho-vu-truong-phu-trach", "chanh-van-phong", "chanh-thanh-tra",
-    "vien-truong", "pho-vien-truong-phu-trach", "giam-doc", "tong-bien-tap"))
+    "vien-truong", "pho-vien-truong-phu-trach", "giam-doc", "tong-bien-tap", "hieu-truong"))
 MINISTER_ROLES = (BASE + "role/bo-truong", BASE + "role/quyen-bo-truong")
 
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -71,10 +72,7 @@ def parse_day(value: str | dt.date | None, *, where: str) -> dt.date:
 
 
 def _day(text: str | None) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(text[:10]) if text else None
-    except ValueError:
-        return None
+    return parse_when(text)
 
 
 def sort_key(label: str) -> str:
@@ -107,11 +105,13 @@ class Holder:
     attested: dt.date | None = None
 
     def held_on(self, day: dt.date) -> bool:
+        """Surely held that day: a month or a year a source gives counts only where the whole of
+        it is on the right side of the day."""
         if self.attested is not None:
-            return self.attested == day
+            return is_day(self.attested, day)
         if self.begin is not None:
-            return self.begin <= day and (self.end is None or day <= self.end)
-        return self.end == day
+            return begun_by(self.begin, day) and lasting_on(self.end, day)
+        return is_day(self.end, day)
 
     def held_in(self, year: int) -> bool:
         if self.attested is not None:

@@ -29,6 +29,7 @@ import unicodedata
 
 from pyoxigraph import Literal, NamedNode, Quad
 
+from .records import PartialDate
 from .sources import Quoted
 from .vocab import DCTERMS, PROV, RDF, RDFS, SKOS, TIME, TNMT, XSD, entity_iri
 
@@ -61,15 +62,28 @@ def en(text: str) -> Literal:
 
 
 def xsd_date(day: dt.date) -> Literal:
+    """A day as ``xsd:date``; a month or a year (:class:`PartialDate`) as ``xsd:gYearMonth`` or
+    ``xsd:gYear``, so that no day is claimed that the source does not give."""
+    if isinstance(day, PartialDate):
+        return Literal(day.isoformat(), datatype=XSD.gYearMonth if day.precision == "month" else XSD.gYear)
     return Literal(day.isoformat(), datatype=XSD.date)
 
 
 def local_midnight(day: dt.date) -> Literal:
     """The start of a day in Vietnam, as the ``xsd:dateTime`` PROV-O's times require."""
+    if isinstance(day, PartialDate):
+        raise TypeError(f"{day.isoformat()} is not a day: it has no midnight")
     return Literal(f"{day.isoformat()}T00:00:00{VIETNAM_OFFSET}", datatype=XSD.dateTime)
 
 
 def format_vi_date(day: dt.date) -> str:
+    """``13/02/2020``; ``tháng 02/2020`` or ``năm 2020`` for a month or a year.
+
+    >>> [format_vi_date(d) for d in (dt.date(2020, 2, 13), PartialDate(2020, 2), PartialDate(2019))]
+    ['13/02/2020', 'tháng 02/2020', 'năm 2019']
+    """
+    if isinstance(day, PartialDate):
+        return f"tháng {day.month:02d}/{day.year}" if day.precision == "month" else f"năm {day.year}"
     return f"{day.day:02d}/{day.month:02d}/{day.year}"
 
 
@@ -139,9 +153,16 @@ class GraphWriter:
 
     # -- time
     def instant(self, day: dt.date) -> NamedNode:
+        """A day's instant; a month's or a year's (``time:inXSDgYearMonth``, ``time:inXSDgYear``)
+        for a :class:`PartialDate`."""
+        if isinstance(day, PartialDate) and day.precision == "year":
+            return self.year_instant(day.year)
         node = entity_iri("instant", day.isoformat())
         self.types(node, TIME.Instant)
-        self.add(node, TIME.inXSDDate, xsd_date(day))
+        if isinstance(day, PartialDate):
+            self.add(node, TIME.inXSDgYearMonth, xsd_date(day))
+        else:
+            self.add(node, TIME.inXSDDate, xsd_date(day))
         self.add(node, RDFS.label, Literal(day.isoformat()))
         return node
 

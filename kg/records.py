@@ -7,6 +7,7 @@ turns them into quads.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,9 +35,95 @@ class Quoted:
     citations: tuple[Citation, ...] = field(default=(), kw_only=True)
 
 
+class PartialDate(dt.date):
+    """A month or a year, where a source gives no day ("tháng 2/2020", "năm 2019").
+
+    It compares as its first day, so terms still sort and join, but it is written as what the
+    source said (``2020-02``, ``2020``): as ``xsd:gYearMonth``/``xsd:gYear`` (OWL-Time's
+    ``time:inXSDgYearMonth``/``time:inXSDgYear``), never as a day. A question about a day
+    ("held on D?") finds no answer in it, which is the truth: the source does not say.
+
+    >>> PartialDate.parse("2020-02").isoformat(), PartialDate.parse(2019).isoformat()
+    ('2020-02', '2019')
+    >>> PartialDate.parse("2020-02") < dt.date(2020, 2, 13), PartialDate.parse("2020-02").last_day
+    (True, datetime.date(2020, 2, 29))
+    """
+
+    precision: str
+
+    def __new__(cls, year: int, month: int | None = None) -> PartialDate:
+        self = super().__new__(cls, year, month or 1, 1)
+        self.precision = "month" if month else "year"
+        return self
+
+    def __reduce__(self):  # noqa: ANN204 - keep the precision through copies and pickling
+        return (PartialDate, (self.year, self.month if self.precision == "month" else None))
+
+    @classmethod
+    def parse(cls, value: object) -> PartialDate:
+        """``YYYY`` (an int, as YAML reads it, or text) or ``YYYY-MM``; ValueError otherwise."""
+        text = str(value).strip()
+        match = re.fullmatch(r"(\d{4})(?:-(\d{2}))?", text)
+        if match is None or (match[2] and not 1 <= int(match[2]) <= 12):
+            raise ValueError(text)
+        return cls(int(match[1]), int(match[2]) if match[2] else None)
+
+    def isoformat(self) -> str:
+        return f"{self.year:04d}-{self.month:02d}" if self.precision == "month" else f"{self.year:04d}"
+
+    __str__ = isoformat
+
+    @property
+    def last_day(self) -> dt.date:
+        if self.precision == "year":
+            return dt.date(self.year, 12, 31)
+        following = dt.date(self.year + self.month // 12, self.month % 12 + 1, 1)
+        return following - dt.timedelta(days=1)
+
+
+def parse_when(text: str | None) -> dt.date | None:
+    """A time as a query gives it: a day (``2020-02-13``, or the start of a dateTime), or a
+    :class:`PartialDate` (``2020-02``, ``2020``); None for anything else.
+
+    >>> parse_when("2020-02-13"), parse_when("2020-02").isoformat(), parse_when("x")
+    (datetime.date(2020, 2, 13), '2020-02', None)
+    """
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text[:10])
+    except ValueError:
+        pass
+    try:
+        return PartialDate.parse(text)
+    except ValueError:
+        return None
+
+
+def is_day(when: dt.date | None, day: dt.date) -> bool:
+    """Whether ``when`` is that very day (a month or a year is never a day)."""
+    return when is not None and not isinstance(when, PartialDate) and when == day
+
+
+def begun_by(begin: dt.date, day: dt.date) -> bool:
+    """Whether something that began at ``begin`` had surely begun on ``day``: on or after a day,
+    after the whole of a month or a year (appointed "in 2/2020" is not yet sure on 10/2/2020)."""
+    return begin.last_day < day if isinstance(begin, PartialDate) else begin <= day
+
+
+def lasting_on(end: dt.date | None, day: dt.date) -> bool:
+    """Whether something with that ``end`` (None: not known to have ended) surely lasted to
+    ``day``: on or before a day, before the whole of a month or a year."""
+    if end is None:
+        return True
+    return day < end if isinstance(end, PartialDate) else day <= end
+
+
 @dataclass(frozen=True)
 class DatedClaim(Quoted):
-    """A day a source states for something: a founding, a dissolution, an appointment."""
+    """A day a source states for something: a founding, a dissolution, an appointment (for a
+    role's beginning or end, also a :class:`PartialDate` where the source gives only a month or
+    a year)."""
 
     date: dt.date
     event: str | None = None

@@ -28,6 +28,7 @@ from . import sparql
 from .graph_queries import _batches, _nodes, _select, node_details
 from .memberships import Membership
 from .people import Evidence, memberships_with_evidence
+from .records import begun_by, is_day, lasting_on, parse_when
 from .timeline import TimelineRow, TimelineSpan, _role_rank, _timeline_rows
 
 #: Most units a roster covers, and most memberships it reads.
@@ -40,10 +41,11 @@ def held_on(span: TimelineSpan, day: dt.date) -> str | None:
     if span.assigned:
         return None
     if span.attested:
-        return "attested" if span.day == day else None
+        return "attested" if is_day(span.day, day) else None
     if span.begin is None and span.end is None:
         return None
-    if (span.begin is None or span.begin <= day) and (span.end is None or day <= span.end):
+    # A month or a year a source gives counts only where the whole of it is on the right side.
+    if (span.begin is None or begun_by(span.begin, day)) and lasting_on(span.end, day):
         return "interval" if span.end is not None else "open"
     return None
 
@@ -117,10 +119,7 @@ def units_under(store: Store, org: str) -> tuple[list[Unit], bool]:
 
 
 def _date(text: str) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(text[:10])
-    except ValueError:
-        return None
+    return parse_when(text)
 
 
 @dataclass

@@ -30,6 +30,7 @@ from .records import (
     Membership,
     Movement,
     Organisation,
+    PartialDate,
     Person,
     Place,
     Post,
@@ -172,19 +173,23 @@ class _Reader:
         sub.where = self.where if not getattr(value, "line", 0) else sub.where
         return sub
 
-    def dated(self, key: str, *, events: tuple[str, ...] | None = None) -> DatedClaim | None:
-        """A ``{date, cite, [event]}`` mapping: a day a source states, with its evidence."""
+    def dated(self, key: str, *, events: tuple[str, ...] | None = None,
+              partial: bool = False) -> DatedClaim | None:
+        """A ``{date, cite, [event]}`` mapping: a day a source states, with its evidence (with
+        ``partial``, also a month or a year where the source gives no day)."""
         sub = self.nested(key, "a mapping with 'date' and 'cite' (or 'quote')")
         if sub is None:
             return None
         event = sub.text("event", None) if events is not None else None
         if events is not None and event is not None and event not in events:
             raise sub.fail(f"unknown event {event!r}; known: {', '.join(events)}")
-        claim = DatedClaim(date=sub.date("date"), event=event, **sub.evidence())
+        claim = DatedClaim(date=sub.date("date", partial=partial), event=event, **sub.evidence())
         sub.done()
         return claim
 
-    def date(self, key: str, default: Any = ...) -> dt.date | None:
+    def date(self, key: str, default: Any = ..., *, partial: bool = False) -> dt.date | None:
+        """A day ``YYYY-MM-DD``; with ``partial``, also ``YYYY-MM`` or ``YYYY`` (a
+        :class:`PartialDate`: the source gives the month or the year, not the day)."""
         value = self.get(key, default)
         if value is None or value is default:
             return value
@@ -192,8 +197,15 @@ class _Reader:
             return value
         try:
             return dt.date.fromisoformat(str(value))
-        except ValueError as exc:
-            raise self.fail(f"{key!r} must be a date YYYY-MM-DD, got {value!r}") from exc
+        except ValueError:
+            pass
+        if partial:
+            try:
+                return PartialDate.parse(value)
+            except ValueError:
+                pass
+        wanted = "a date YYYY-MM-DD, or a month YYYY-MM or a year YYYY" if partial else "a date YYYY-MM-DD"
+        raise self.fail(f"{key!r} must be {wanted}, got {value!r}")
 
     def years(self, key: str, *, required: bool = False) -> tuple[int, int] | None:
         value = self.get(key) if required else self.get(key, None)
@@ -270,14 +282,14 @@ def _person(r: _Reader) -> Person:
 
 
 def _membership(r: _Reader, *, quoted: bool = True) -> Membership:
-    attested, during = r.date("attested", None), r.years("during")
-    start = r.dated("from", events=PERSONNEL_EVENTS)
-    end = r.dated("to", events=PERSONNEL_EVENTS)
+    attested, during = r.date("attested", None, partial=True), r.years("during")
+    start = r.dated("from", events=PERSONNEL_EVENTS, partial=True)
+    end = r.dated("to", events=PERSONNEL_EVENTS, partial=True)
     ways = (attested is not None) + (during is not None) + (start is not None or end is not None)
     if ways != 1:
-        raise r.fail("say when in exactly one way: 'attested: DATE', 'during: YEAR or [FROM, TO]', "
-                     "or 'from:'/'to:' dated events")
-    if start and end and end.date < start.date:
+        raise r.fail("say when in exactly one way: 'attested: DATE' (or a month YYYY-MM or a year), "
+                     "'during: YEAR or [FROM, TO]' (whole years), or 'from:'/'to:' dated events")
+    if start and end and getattr(end.date, "last_day", end.date) < start.date:
         raise r.fail(f"'to' ({end.date}) is before 'from' ({start.date})")
     evidence = r.evidence() if quoted else {"quotes": (), "where": r.where}
     return Membership(

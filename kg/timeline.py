@@ -20,6 +20,7 @@ from pyoxigraph import NamedNode, Store
 from . import sparql
 from .graph_model import _ORG_KINDS
 from .graph_queries import _batches, _nodes, _select, node_details, role_labels
+from .records import parse_when
 from .vocab import local_name
 
 # --- the timeline ------------------------------------------------------------------------------
@@ -121,12 +122,8 @@ def default_timeline_org(store: Store) -> str | None:
 
 
 def _date(term: Any) -> dt.date | None:
-    if term is None:
-        return None
-    try:
-        return dt.date.fromisoformat(term.value[:10])
-    except ValueError:
-        return None
+    """A day, or the month or year a source gives (:class:`kg.records.PartialDate`)."""
+    return None if term is None else parse_when(term.value)
 
 
 def _timeline_rows(store: Store, orgs: Sequence[str], *, people_only: bool = False, limit: int,

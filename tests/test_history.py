@@ -80,7 +80,9 @@ def named(store: Store, name: str, **values: str) -> list[dict[str, str]]:
 ])
 def test_the_minister_on_a_day(store: Store, day: str, minister: str) -> None:
     rows = named(store, "minister-on-date", date=day)
-    assert [r["personLabel"] for r in rows] == [minister]
+    # one person; a term per source where sources give its ends differently (lead4-baophunuthudo
+    # dates Trần Hồng Hà's only to the month), each with its own sources
+    assert {r["personLabel"] for r in rows} == {minister}
 
 
 def test_on_the_day_of_handover_both_are_listed(store: Store) -> None:
