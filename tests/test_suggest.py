@@ -193,3 +193,76 @@ def test_scoring_rule() -> None:
     score = score_file(read(text).facts, gold, text)
     assert (score.tp, score.fp, score.fn) == (1, 0, 0)
     assert (score.matched, score.dates_ok, score.evidence_ok) == (2, 2, 2)  # "other" facts too
+
+
+# --- patterns found by the second development set (tests/suggest-eval): texts of our own --------
+
+COORDINATED = "\n\n".join([
+    "Viện Quy hoạch, Phát triển tài nguyên và môi trường tổng kết năm 2019",
+    "Chiều 20/12, Viện Quy hoạch, Phát triển tài nguyên và môi trường tổ chức hội nghị tổng kết.",
+    "Tại hội nghị, Viện trưởng Ngô Minh Đức và Phó Viện trưởng Lã Thị Hằng trình bày báo cáo.",
+    "Dự hội nghị có ông Tạ Văn Long, Cục trưởng Cục Địa chất; Phó Cục trưởng Cục Địa chất Đào Văn"
+    " Tú và bà Kiều Thị Mai, Phó Vụ trưởng Vụ Pháp chế.",
+    "Chủ trì phiên thảo luận là ông Đỗ Văn Hùng, Cục trưởng Cục Khoáng sản, cùng hai Phó Cục trưởng"
+    " của Cục là Lý Văn An và Cao Thị Hoa.",
+    "Bà Mạc Thị Lan, Trưởng phòng Quan trắc thuộc Trung tâm Mạng lưới (Tổng cục Khí tượng Thủy văn),"
+    " được bổ nhiệm làm Phó Viện trưởng Viện Khoa học Địa chất.",
+    "Về phía Trường Đại học Tài nguyên và Môi trường Hà Nội có PGS.TS Vương Văn Hải, Hiệu trưởng;"
+    " đồng chí Âu Văn Nam - Ủy viên Ban thường vụ Đảng ủy, Phó Hiệu trưởng; Bí thư Đoàn Thanh niên"
+    " Cộng sản Hồ Chí Minh của Trường cũng dự.",
+]) + "\n"
+
+
+def test_titles_before_names_in_a_list_go_to_their_own_names() -> None:
+    found = triples(read(COORDINATED))
+    vien = "Viện Quy hoạch, Phát triển tài nguyên và môi trường"
+    assert ("Ngô Minh Đức", "Viện trưởng", vien) in found
+    assert ("Lã Thị Hằng", "Phó Viện trưởng", vien) in found
+    assert ("Ngô Minh Đức", "Phó Viện trưởng", vien) not in found
+    assert ("Đào Văn Tú", "Phó Cục trưởng", "Cục Địa chất") in found
+    assert ("Tạ Văn Long", "Phó Cục trưởng", "Cục Địa chất") not in found
+
+
+def test_a_counted_plural_title_of_a_back_referenced_unit_lists_its_holders() -> None:
+    found = triples(read(COORDINATED))
+    assert {("Lý Văn An", "Phó Cục trưởng", "Cục Khoáng sản"),
+            ("Cao Thị Hoa", "Phó Cục trưởng", "Cục Khoáng sản")} <= found
+
+
+def test_an_appointment_after_a_unit_in_brackets_is_read() -> None:
+    found = triples(read(COORDINATED))
+    assert ("Mạc Thị Lan", "Phó Viện trưởng", "Viện Khoa học Địa chất") in found
+
+
+def test_a_university_and_party_titles_and_a_name_of_a_place_in_a_unit() -> None:
+    facts = read(COORDINATED).facts
+    found = {(f.person, f.title, f.organisation) for f in facts}
+    assert ("Vương Văn Hải", "Hiệu trưởng", "Trường Đại học Tài nguyên và Môi trường Hà Nội") in found
+    assert ("Âu Văn Nam", "Ủy viên Ban thường vụ", "Đảng ủy") in found
+    assert "Hồ Chí Minh" not in {f.person for f in facts}
+
+
+def test_a_day_without_its_year_takes_the_year_the_headline_names() -> None:
+    facts = read(COORDINATED).facts
+    assert {f.date for f in facts} == {"2019-12-20"}
+    assert all("a guess" in f.reason for f in facts)
+
+
+def test_the_projects_second_development_set_scores_at_least_the_target() -> None:
+    """tests/suggest-eval: ten texts of our own, written blind (README there). The target is the
+    floor the held-out set needs; a change that reads one pattern better and another worse shows
+    here before it shows in the score."""
+    from kg.config import PROJECT_ROOT
+    from kg.suggest.evaluate import Score, evaluate
+
+    _, total = evaluate(PROJECT_ROOT / "tests" / "suggest-eval", Gazetteer())
+    precision, recall, f1 = Score.prf(total.tp, total.fp, total.fn)
+    assert f1 >= 0.9, (precision, recall, total.details)
+
+
+def test_a_role_after_la_is_held() -> None:
+    text = ("Ngày 5/3/2021, Bộ TN&MT trao quyết định bổ nhiệm ông Hà Văn Sơn giữ chức Cục trưởng Cục"
+            " Biến đổi khí hậu. Trước đó, ông Hà Văn Sơn là Phó Cục trưởng Cục Biến đổi khí hậu.\n")
+    found = triples(read(text))
+    assert {("Hà Văn Sơn", "Cục trưởng", "Cục Biến đổi khí hậu"),
+            ("Hà Văn Sơn", "Phó Cục trưởng", "Cục Biến đổi khí hậu")} <= found

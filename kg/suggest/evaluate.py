@@ -204,24 +204,26 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--eval-dir", type=Path, default=EVAL_DIR)
     parser.add_argument("--write", type=Path, default=None, help="Put the table into this markdown file.")
+    parser.add_argument("--marker", default="eval-suggest",
+                        help="The name of the markers the table goes between (<!-- NAME:begin -->).")
     args = parser.parse_args(argv)
     results, total = evaluate(args.eval_dir, seed_gazetteer())
     table = report(results, total, args.eval_dir)
     print(table)
     if args.write:
-        _write(args.write, table)
+        _write(args.write, table, args.marker)
     return 0
 
 
-_BEGIN, _END = "<!-- eval-suggest:begin -->", "<!-- eval-suggest:end -->"
-
-
-def _write(path: Path, table: str) -> None:
+def _write(path: Path, table: str, marker: str = "eval-suggest") -> None:
     """Replace the table between the markers of docs/ingestion.md (the prose around it stays)."""
-    doc = path.read_text(encoding="utf-8") if path.exists() else f"{_BEGIN}\n{_END}\n"
-    before, _, rest = doc.partition(_BEGIN)
-    _, _, after = rest.partition(_END)
-    path.write_text(f"{before}{_BEGIN}\n{table}{_END}{after}", encoding="utf-8")
+    begin, end = f"<!-- {marker}:begin -->", f"<!-- {marker}:end -->"
+    doc = path.read_text(encoding="utf-8") if path.exists() else ""
+    if begin not in doc:
+        doc += f"\n{begin}\n{end}\n"
+    before, _, rest = doc.partition(begin)
+    _, _, after = rest.partition(end)
+    path.write_text(f"{before}{begin}\n{table}{end}{after}", encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -43,10 +43,17 @@ bảo vệ|quản lý|kiểm soát|điều tra|quy hoạch|cải thiện|phát t
 dự báo|quan trắc|bảo tồn|khai thác|xử lý|nghiên cứu|đào tạo|bồi dưỡng|truyền thông|hợp tác|
 thông tin|hoạt động|thi đua|khen thưởng|tuyên truyền|sử dụng|thẩm định|viễn thám|khảo sát|cảnh báo
 """.replace("\n", "").split("|"))
+# Fields of the ministry's work that continue a unit's name after a lower-case "và" (names in
+# sentence case: "Viện Chiến lược, Chính sách tài nguyên và môi trường"). Pairs of words.
+NAME_FIELDS = frozenset(unify_tones(w) for w in """
+môi trường|khoáng sản|hải đảo|biến đổi|khí hậu|thủy văn|bản đồ|dữ liệu|thông tin|phát triển|đa dạng|
+tuyên truyền|công nghệ|đo đạc|viễn thám|tài nguyên|đất đai|tài chính|đào tạo|hợp tác|quan trắc
+""".replace("\n", "").split("|"))
 # Unit heads that take another unit as their own name ("Văn phòng Bộ TN&MT", "Thanh tra Bộ").
 COMPOSITE_HEADS = frozenset({"văn phòng", "thanh tra", "ban cán sự đảng", "đảng ủy", "ban", "đoàn",
                              "công đoàn", "trung tâm", "ban chấp hành", "ủy ban", "hội đồng"})
 _NUMBERED = frozenset({"số", "khóa"})
+_NAME_ENDS = frozenset({",", ";", ".", "(", ")", "-", "–", ":"})
 
 
 @dataclass
@@ -120,7 +127,9 @@ class Scanner:
             return False
         if not (self.t[i + 1].cap and self.t[i + 1].word):
             return False
-        return not is_place(self.span(i, i + 2)) and not self.t[i + 1].text.isupper()
+        if any(is_place(self.span(i, i + n)) for n in (2, 3) if i + n <= len(self.t)):
+            return False  # "Hà Nội", "Hồ Chí Minh" (in "Đoàn Thanh niên Cộng sản Hồ Chí Minh")
+        return not self.t[i + 1].text.isupper()
 
     # --- units ----------------------------------------------------------------------------
 
@@ -146,7 +155,13 @@ class Scanner:
                 if names and nxt < n and self.t[nxt].cap and self.t[nxt].word and not self._starts_other(nxt):
                     j += 1
                     continue
+                if names and low == "và" and " ".join(self.low[nxt:nxt + 2]) in NAME_FIELDS:
+                    j += 1  # "Viện Khoa học tài nguyên và môi trường": a name in sentence case
+                    continue
                 break
+            if key == "," and names and self._name_goes_on_after_comma(nxt):
+                j += 1  # "Vụ Thi đua, Khen thưởng và Tuyên truyền"
+                continue
             if not tok.word:
                 break
             numbered = nxt < n and (self.t[nxt].text[:1].isdigit() or self.t[nxt].text.isupper())
@@ -208,6 +223,20 @@ class Scanner:
             if inner is not None and inner.end < len(self.t) and self.t[inner.end].text == ")":
                 m.parent, m.end = inner, inner.end + 1
         return m
+
+    def _name_goes_on_after_comma(self, j: int) -> bool:
+        """Whether the words after a comma are more of the unit's name: a capitalised word that
+        starts no title, unit or person, then words up to the next mark that hold a "và" and a
+        word in lower case (a list of fields, "Chiến lược, Chính sách tài nguyên và môi trường";
+        not a list of places, "Hà Nội, Hải Phòng và Đà Nẵng")."""
+        if j >= len(self.t) or not (self.t[j].cap and self.t[j].word) or self._starts_other(j):
+            return False
+        k = j
+        while k < len(self.t) and k - j < 10 and self.t[k].text not in _NAME_ENDS:
+            k += 1
+        words = self.low[j:k]
+        lower = [t for t in self.t[j + 1:k] if t.word and not t.cap and t.low != "và"]
+        return "và" in words and bool(lower) and not any(self._starts_other(q) for q in range(j + 1, k))
 
     def _starts_other(self, j: int) -> bool:
         """Whether a new title, unit or person begins at token ``j`` (ending a unit's name)."""

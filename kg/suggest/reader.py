@@ -90,6 +90,7 @@ class Suggestions:
 
 _DATE = re.compile(r"(?i)(?:(sáng|chiều|tối|trưa|đêm|ngày|hôm)\s+(?:nay,?\s+|qua,?\s+|ngày\s+)?)"
                    r"(\d{1,2})(?:\s*/\s*|\s+tháng\s+|-)(\d{1,2})(?:(?:\s*/\s*|\s+năm\s+|-)(\d{4}))?(?!\d)")
+_YEAR = re.compile(r"(?<!\d)(19[5-9]\d|20\d\d)(?!\d)")
 _NOT_EVENT = re.compile(r"(?i)(kể từ|từ|đến|trước|sau|hiệu lực|ký|ban hành|sinh|số [\w/.-]+)\s*$")
 
 
@@ -143,6 +144,7 @@ class Reader:
             if m.kind == "unit" and m.named]
         self.people: list[tuple[int, Mention]] = []
         self.out = Suggestions()
+        self.year_guessed = False
         self.doc_date = self._document_date()
         self.out.date = self.doc_date.isoformat() if self.doc_date else None
         self.out.title = self.sentences[0].text if self.sentences else ""
@@ -156,7 +158,23 @@ class Reader:
                     resolved = _resolve_day(day, None)
                     if resolved:
                         return resolved
-        return self.given_date
+        if self.given_date is not None:
+            return self.given_date
+        return self._day_in_the_year_the_text_names()
+
+    def _day_in_the_year_the_text_names(self) -> dt.date | None:
+        """``Chiều 18/12`` in a text headed "… tổng kết công tác năm 2020": the first day the
+        text gives, in the year its headline names (else the first year its body names). A
+        guess for the reviewer, said so in each fact's reason."""
+        day = next((d for s in self.sentences for d in event_dates(s.text)), None)
+        if day is None:
+            return None
+        headline = self.sentences[0].text if self.sentences else ""
+        year = _YEAR.search(headline) or _YEAR.search(self.text)
+        if year is None:
+            return None
+        self.year_guessed = True
+        return _resolve_day((day[0], day[1], int(year.group(1))), None)
 
     def date_of(self, si: int) -> tuple[str | None, str]:
         days = event_dates(self.sentences[si].text)
@@ -165,6 +183,9 @@ class Reader:
             if resolved:
                 return resolved.isoformat(), "the day the sentence gives"
         if self.doc_date:
+            if self.year_guessed:
+                return self.doc_date.isoformat(), ("the text's first day, in the year its headline "
+                                                   "or body names (a guess: check it)")
             return self.doc_date.isoformat(), ("the event day of the text" if self.doc_date != self.given_date
                                                else "the date given (--date)")
         return None, "no date in the text and none given"
@@ -265,7 +286,15 @@ class Reader:
             if m.kind == "unit" and m.start < end:
                 j += 1
                 continue
-            if m.kind != "title":
+            if m.kind == "unit" and self.words(si, end, m.start) in (["thuộc"], [",", "thuộc"]):
+                end = m.end  # "Trưởng phòng X thuộc Trung tâm Y, …": the unit the title is in
+                j += 1
+                continue
+            if m.kind == "unit" and self._bracketed(si, end, m):
+                end = m.end + 1  # "Trưởng phòng …, Trung tâm X (Viện Hàn lâm …), được bổ nhiệm làm …"
+                j += 1
+                continue
+            if m.kind != "title" or self._names_its_own_holder(si, mentions, j):
                 break
             between = self.words(si, end, m.start)
             seps = [w for w in between if w in _SEPARATORS]
@@ -280,6 +309,8 @@ class Reader:
                 status = "planned" if self.planned(si, m.start) else "current"
             elif not rest and (seps or last_status is not None):
                 status = "current"
+            elif rest == ["là"] and last_status is None:
+                status = "current"  # "ông A là Phó Cục trưởng Cục X"
             else:
                 break
             if person is not None:
@@ -295,15 +326,35 @@ class Reader:
                 break
         return j
 
+    def _bracketed(self, si: int, end: int, unit: Mention) -> bool:
+        """Whether ``unit`` stands alone in brackets right after token ``end``."""
+        tokens = self.sentences[si].tokens
+        return (self.words(si, end, unit.start) == ["("] and unit.end < len(tokens)
+                and tokens[unit.end].text == ")")
+
+    def _names_its_own_holder(self, si: int, mentions: list[Mention], j: int) -> bool:
+        """Whether the title ``mentions[j]`` is written right before a name (``…; Phó Cục trưởng
+        Cục X Phạm Văn Tấn``, ``A và Phó Viện trưởng B``): it is that person's, not an
+        apposition of the one before."""
+        title, q = mentions[j], j + 1
+        while q < len(mentions) and mentions[q].kind == "unit" and mentions[q].start < title.end:
+            q += 1
+        return (q < len(mentions) and mentions[q].kind == "person"
+                and not self.words(si, title.end, mentions[q].start))
+
     def forward(self, si: int, mentions: list[Mention], k: int) -> None:
         """Names written after the title ``mentions[k]``: one, or a list after a plural title."""
         title = mentions[k]
         j = k + 1
         while j < len(mentions) and mentions[j].kind == "unit" and mentions[j].start < title.end:
             j += 1
+        after = title.end
+        if (j < len(mentions) and mentions[j].kind == "unit" and not mentions[j].named
+                and self.words(si, title.end, mentions[j].start) == ["của"]):
+            after, j = mentions[j].end, j + 1  # "hai Phó Cục trưởng của Cục là A và B"
         if j >= len(mentions) or mentions[j].kind != "person":
             return
-        between = self.words(si, title.end, mentions[j].start)
+        between = self.words(si, after, mentions[j].start)
         listed = between in (["là"], ["là", ":"], [":"])
         if between and not listed:
             return
