@@ -186,6 +186,7 @@ def degree_ranking(store: Store, filters: Filters, limit: int) -> tuple[list[tup
     last = Literal(f"{filters.year}-12-31", datatype=XSD.date)
     query = sparql.fill(with_role("graph/memberships-in-year"), ("first", "last"), [(first, last)])
     query = sparql.fill(sparql.fill(query, ("first2", "last2"), [(first, last)]), "first3", [first])
+    query = sparql.fill(query, ("first4", "last4"), [(first, last)])
     in_year = [r["m"].value for r in _select(store, query)]
     ends = sparql.load("graph/membership-ends")
     for batch in _batches(in_year, 1000):
