@@ -19,6 +19,7 @@ from typing import Any
 
 from pyoxigraph import NamedNode
 
+from .labels import format_vi_date
 from .vocab import BASE, FOAF, ORG, PROV, SCHEMA, TNMT, local_name
 
 #: Steps an ego view may take from its focus.
@@ -265,9 +266,9 @@ class Edge:
             b, e = self.begin or "", self.end or ""
             if b[5:] == "01-01" and e[5:] == "12-31":
                 return b[:4] if b[:4] == e[:4] else f"{b[:4]}–{e[:4]}"
-            return f"{_vi_date(b) if b else '…'}–{_vi_date(e) if e else '…'}"
+            return f"{format_vi_date(b) if b else '…'}–{format_vi_date(e) if e else '…'}"
         if self.timing == "attested" or (self.timing == "assigned" and self.day):
-            return _vi_date(self.day or "")
+            return format_vi_date(self.day or "")
         return ""
 
     def to_dict(self) -> dict[str, Any]:
@@ -275,14 +276,6 @@ class Edge:
                 "target": self.target, "fact": self.fact, "role": self.role,
                 "role_label": self.role_label, "begin": self.begin, "end": self.end, "day": self.day,
                 "timing": self.timing, "when": self.when(), "quote": self.quote, "summary": self.summary}
-
-
-def _vi_date(iso: str) -> str:
-    if len(iso) == 10:
-        return f"{iso[8:10]}/{iso[5:7]}/{iso[:4]}"
-    if len(iso) == 7:  # a month a source gives without the day
-        return f"{iso[5:7]}/{iso[:4]}"
-    return iso
 
 
 @dataclass

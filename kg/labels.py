@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
-import datetime as dt
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
@@ -97,6 +96,10 @@ def short_name(iri: str) -> str:
     return name if best else iri
 
 
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_ISO_MONTH = re.compile(r"\d{4}-\d{2}")
+
+
 def format_vi_date(day: str) -> str:
     """``YYYY-MM-DD`` → ``DD/MM/YYYY``, a month ``YYYY-MM`` → ``MM/YYYY`` (anything else, a
     year included, is returned as given).
@@ -104,12 +107,11 @@ def format_vi_date(day: str) -> str:
     >>> format_vi_date("2021-12-20"), format_vi_date("2020-02"), format_vi_date("2019")
     ('20/12/2021', '02/2020', '2019')
     """
-    if re.fullmatch(r"\d{4}-\d{2}", day or ""):
+    if _ISO_DAY.fullmatch(day or ""):  # sliced, not parsed: graph views format one per edge
+        return f"{day[8:10]}/{day[5:7]}/{day[:4]}"
+    if _ISO_MONTH.fullmatch(day or ""):
         return f"{day[5:7]}/{day[:4]}"
-    try:
-        return dt.date.fromisoformat(day).strftime("%d/%m/%Y")
-    except ValueError:
-        return day
+    return day
 
 
 def parse_iri(iri: str) -> NamedNode:

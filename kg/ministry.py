@@ -71,10 +71,6 @@ def parse_day(value: str | dt.date | None, *, where: str) -> dt.date:
     raise BadInput(f"{where} must be a day written YYYY-MM-DD, not {text!r}", where=where)
 
 
-def _day(text: str | None) -> dt.date | None:
-    return parse_when(text)
-
-
 def sort_key(label: str) -> str:
     """Vietnamese labels in alphabetical order, diacritics aside (Đ with D)."""
     plain = unicodedata.normalize("NFKD", label.replace("Đ", "D").replace("đ", "d"))
@@ -185,7 +181,7 @@ def units(store: Store) -> dict[str, Unit]:
         if "parent" in r:
             unit.parents.add(r["parent"])
         # Where sources disagree, the unit exists on any day one of them allows (as the query).
-        founded, dissolved, operated = (_day(r.get(k)) for k in ("founded", "dissolved", "operated"))
+        founded, dissolved, operated = (parse_when(r.get(k)) for k in ("founded", "dissolved", "operated"))
         if founded and (unit.founded is None or founded < unit.founded):
             unit.founded = founded
         if dissolved and (unit.dissolved is None or dissolved > unit.dissolved):
@@ -200,8 +196,8 @@ def units(store: Store) -> dict[str, Unit]:
         if unit is None or is_minister != (unit.iri == MINISTRY):
             continue
         holder = Holder(r["person"], r.get("name") or r.get("foafName") or local_name(r["person"]), r["role"],
-                        r.get("roleLabel") or local_name(r["role"]), r["m"], _day(r.get("begin")),
-                        _day(r.get("end")), _day(r.get("inside")))
+                        r.get("roleLabel") or local_name(r["role"]), r["m"], parse_when(r.get("begin")),
+                        parse_when(r.get("end")), parse_when(r.get("inside")))
         if holder not in unit.heads:
             unit.heads.append(holder)
     for unit in found.values():
@@ -316,10 +312,11 @@ def structure(store: Store, date: dt.date | str, since: dt.date | str | None = N
         return UnitNode(unit, distinct_holders(h for h in unit.heads if h.held_on(day)), children)
 
     result = Structure(day, node(ministry, frozenset({MINISTRY})), ministry.exists_on(day), earlier)
+    all_changes = changes(store) if earlier is not None or not result.exists else []
     if not result.exists:
-        describe_the_end(store, result, all_units)
+        describe_the_end(store, result, all_units, all_changes)
     if earlier is not None:
-        result.changes = [c for c in changes(store) if earlier < c.date <= day]
+        result.changes = [c for c in all_changes if earlier < c.date <= day]
         under = [u for u in all_units.values() if u.iri != MINISTRY]
         result.founded = sorted((u for u in under if u.founded and earlier < u.founded <= day),
                                 key=lambda u: (u.founded, sort_key(u.label)))
@@ -328,12 +325,13 @@ def structure(store: Store, date: dt.date | str, since: dt.date | str | None = N
     return result
 
 
-def describe_the_end(store: Store, result: Structure, all_units: dict[str, Unit]) -> None:
+def describe_the_end(store: Store, result: Structure, all_units: dict[str, Unit],
+                     all_changes: list[Change]) -> None:
     """On a day the ministry did not exist it has no units (as ``units-on-date``); say instead
     which change ended it, and which of its units went on under the body it became."""
     day = result.date
     result.ministry.children = []
-    result.ended_by = [c for c in changes(store)
+    result.ended_by = [c for c in all_changes
                        if c.date <= day and any(iri == MINISTRY for iri, _ in c.original)]
     successors = dict(pair for c in result.ended_by for pair in c.resulting)
     if not successors:
@@ -350,7 +348,7 @@ def changes(store: Store) -> list[Change]:
     found: dict[str, Change] = {}
     sides: dict[str, dict[str, dict[str, str]]] = defaultdict(lambda: {"original": {}, "resulting": {}})
     for r in select(store, in_reader_languages(sparql.load("ministry/changes"))):
-        day = _day(r["date"])
+        day = parse_when(r["date"])
         if day is None:
             continue
         found.setdefault(r["change"], Change(r["change"], local_name(r["class"]), day))

@@ -97,7 +97,7 @@ def units_under(store: Store, org: str) -> tuple[list[Unit], bool]:
         for r in _select(store, sparql.fill(sparql.load("people/unit-dates"), "unit", _nodes(batch))):
             for key in ("founded", "dissolved"):
                 if r[key] is not None:
-                    day = _date(r[key].value)
+                    day = parse_when(r[key].value)
                     if day is not None:
                         dates[r["unit"].value][key] = day
     children: dict[str, list[str]] = defaultdict(list)
@@ -116,10 +116,6 @@ def units_under(store: Store, org: str) -> tuple[list[Unit], bool]:
 
     walk(org, None, 0)
     return out, len(rows) > MAX_UNITS
-
-
-def _date(text: str) -> dt.date | None:
-    return parse_when(text)
 
 
 @dataclass

@@ -214,3 +214,24 @@ def listener() -> Iterator[socket.socket]:
         yield sock
     finally:
         sock.close()
+
+
+CITED_SOURCE = """source:
+  id: {id}
+  kind: NewsArticle
+  title: A page we cite
+  publisher: {{name: Example, url: https://example.org}}
+  url: https://example.org/{id}
+  issued: 2020-01-01
+"""
+
+
+def cited_sources(tmp_path: Path, files: dict[str, str]) -> Settings:
+    """Settings over a folder of the test's own fact files: each a cited news page ``id`` whose
+    body (people, organisations, memberships …) the test writes."""
+    root = tmp_path / "sources"
+    for source_id, body in files.items():
+        (root / source_id).mkdir(parents=True)
+        (root / source_id / "facts.yaml").write_text(CITED_SOURCE.format(id=source_id) + body,
+                                                      encoding="utf-8")
+    return Settings.load(env={}, overrides={"store": str(tmp_path / "s"), "sources_dir": str(root)})

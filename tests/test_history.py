@@ -20,6 +20,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import cited_sources
 from pyoxigraph import Store, Variable
 
 from kg.build import build, dataset_quads
@@ -302,27 +303,8 @@ people:
 
 # --- people are not their names ------------------------------------------------------------
 
-CITED_SOURCE = """source:
-  id: {id}
-  kind: NewsArticle
-  title: A page we cite
-  publisher: {{name: Example, url: https://example.org}}
-  url: https://example.org/{id}
-  issued: 2020-01-01
-"""
-
-
-def _cited_sources(tmp_path: Path, files: dict[str, str]) -> Settings:
-    root = tmp_path / "sources"
-    for source_id, body in files.items():
-        (root / source_id).mkdir(parents=True)
-        (root / source_id / "facts.yaml").write_text(CITED_SOURCE.format(id=source_id) + body,
-                                                      encoding="utf-8")
-    return Settings.load(env={}, overrides={"store": str(tmp_path / "s"), "sources_dir": str(root)})
-
-
 def test_namesakes_with_their_own_ids_are_two_people(tmp_path: Path) -> None:
-    settings = _cited_sources(tmp_path, {
+    settings = cited_sources(tmp_path, {
         "a": "people:\n  - {id: nguyen-van-a, name: Nguyễn Văn A, cite: đoạn 1}\n",
         "b": "people:\n  - {id: nguyen-van-a-2, name: Nguyễn Văn A, cite: đoạn 2}\n",
     })
@@ -335,12 +317,12 @@ def test_namesakes_with_their_own_ids_are_two_people(tmp_path: Path) -> None:
 def test_one_person_declared_twice_needs_the_same_explicit_id(tmp_path: Path) -> None:
     from kg.errors import SourceError
 
-    same = _cited_sources(tmp_path / "same", {
+    same = cited_sources(tmp_path / "same", {
         "a": "people:\n  - {id: nguyen-van-a, name: Nguyễn Văn A, cite: đoạn 1}\n",
         "b": "people:\n  - {id: nguyen-van-a, name: Nguyễn Văn A, cite: đoạn 2}\n",
     })
     assert any(q.subject.value == BASE + "person/nguyen-van-a" for q in dataset_quads(same))
-    implicit = _cited_sources(tmp_path / "implicit", {
+    implicit = cited_sources(tmp_path / "implicit", {
         "a": "people:\n  - {name: Nguyễn Văn A, cite: đoạn 1}\n",
         "b": "people:\n  - {name: Nguyễn Văn A, cite: đoạn 2}\n",
     })
@@ -351,7 +333,7 @@ def test_one_person_declared_twice_needs_the_same_explicit_id(tmp_path: Path) ->
 def test_a_name_two_people_bear_must_be_referred_to_by_id(tmp_path: Path) -> None:
     from kg.errors import SourceError
 
-    settings = _cited_sources(tmp_path, {
+    settings = cited_sources(tmp_path, {
         "a": "people:\n  - {id: nguyen-van-a, name: Nguyễn Văn A, cite: đoạn 1}\n"
              "  - {id: nguyen-van-a-2, name: Nguyễn Văn A, cite: đoạn 1}\n"
              "organisations:\n  - {name: Bộ X, kind: Ministry, cite: đoạn 1}\n"
@@ -365,7 +347,7 @@ def test_a_name_two_people_bear_must_be_referred_to_by_id(tmp_path: Path) -> Non
 def test_a_dated_event_written_as_a_bare_day_is_refused_with_its_line(tmp_path: Path) -> None:
     from kg.errors import SourceError
 
-    settings = _cited_sources(tmp_path, {
+    settings = cited_sources(tmp_path, {
         "a": "people:\n  - {id: nguyen-van-a, name: Nguyễn Văn A, cite: đoạn 1}\n"
              "organisations:\n  - {name: Bộ X, kind: Ministry, cite: đoạn 1}\n"
              "memberships:\n  - member: nguyen-van-a\n    role: bo-truong\n    organization: Bộ X\n"
@@ -386,7 +368,7 @@ MINISTRIES = """organisations:
 
 
 def test_a_second_parent_whose_span_follows_the_first_is_kept(tmp_path: Path) -> None:
-    settings = _cited_sources(tmp_path, {
+    settings = cited_sources(tmp_path, {
         "a": MINISTRIES + "  - {name: Cục Q, kind: Department, parent: Bộ X, cite: đoạn 2}\n",
         "b": "organisations:\n  - {name: Cục Q, kind: Department, parent: Bộ Y, cite: đoạn 3}\n",
     })
@@ -398,7 +380,7 @@ def test_a_second_parent_whose_span_follows_the_first_is_kept(tmp_path: Path) ->
 def test_two_parents_that_live_side_by_side_are_refused_where_declared(tmp_path: Path) -> None:
     from kg.errors import SourceError
 
-    settings = _cited_sources(tmp_path, {
+    settings = cited_sources(tmp_path, {
         "a": MINISTRIES + "  - {name: Cục Q, kind: Department, parent: Bộ X, cite: đoạn 2}\n",
         "b": "organisations:\n  - {name: Cục Q, kind: Department, parent: Bộ Z, cite: đoạn 3}\n",
     })

@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import cited_sources
 from pyoxigraph import Store
 
 from kg.build import build, dataset_quads
@@ -20,27 +21,18 @@ from kg.errors import SourceError
 BASE = "https://w3id.org/tnmt-kg/"
 TIME = "http://www.w3.org/2006/time#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
-HEAD = """source:
-  id: {id}
-  kind: NewsArticle
-  title: A page we cite
-  publisher: {{name: Example, url: https://example.org}}
-  url: https://example.org/{id}
-people:
-  - {{id: nguyen-van-a, name: Nguyễn Văn A, cite: đoạn 1}}
+DECLARED = """people:
+  - {id: nguyen-van-a, name: Nguyễn Văn A, cite: đoạn 1}
 organisations:
-  - {{name: Bộ X, kind: Ministry, cite: đoạn 1}}
-memberships:
+  - {name: Bộ X, kind: Ministry, cite: đoạn 1}
 """
 
 
 def sources(tmp_path: Path, **files: str) -> Settings:
-    root = tmp_path / "sources"
-    for i, (source_id, body) in enumerate(files.items()):
-        head = HEAD if i == 0 else HEAD.split("people:")[0] + "memberships:\n"
-        (root / source_id).mkdir(parents=True)
-        (root / source_id / "facts.yaml").write_text(head.format(id=source_id) + body, encoding="utf-8")
-    return Settings.load(env={}, overrides={"store": str(tmp_path / "store"), "sources_dir": str(root)})
+    """The first file declares the person and the ministry; each file then gives memberships."""
+    bodies = {source_id: (DECLARED if i == 0 else "") + "memberships:\n" + body
+              for i, (source_id, body) in enumerate(files.items())}
+    return cited_sources(tmp_path, bodies)
 
 
 def objects(quads, subject: str, predicate: str) -> set[tuple[str, str]]:  # noqa: ANN001
