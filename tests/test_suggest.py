@@ -266,3 +266,62 @@ def test_a_role_after_la_is_held() -> None:
     found = triples(read(text))
     assert {("Hà Văn Sơn", "Cục trưởng", "Cục Biến đổi khí hậu"),
             ("Hà Văn Sơn", "Phó Cục trưởng", "Cục Biến đổi khí hậu")} <= found
+
+
+BACK_REFERENCES = "\n\n".join([
+    "Viện Địa lý ứng dụng kỷ niệm 30 năm thành lập",
+    "(Đà Nẵng, 14/5/2021) Viện Địa lý ứng dụng tổ chức lễ kỷ niệm 30 năm thành lập.",
+    "Dự lễ có ông Đoàn Minh Trí và bà Kha Thị Nguyệt. Ông Trí dự lễ với tư cách Tổng cục trưởng"
+    " Tổng cục Thủy lợi. Bà Nguyệt hiện là Phó Viện trưởng của Viện.",
+    "Ông Lục Văn Quang, người đọc diễn văn với cương vị Viện trưởng Viện Địa lý ứng dụng, điểm lại"
+    " chặng đường 30 năm.",
+    "Bà Tống Thị Hạnh, sinh năm 1975, chuyên gia về thủy văn, hiện giữ chức Giám đốc Trung tâm Dữ"
+    " liệu biển.",
+    "Cùng lãnh đạo Viện hiện có nhiều Phó Viện trưởng, trong đó có ông Mẫn Văn Hòa và bà Chế Thị Lụa.",
+    "Lễ có đại diện UBND tỉnh Quảng Nam. Ông Lò Văn Pha, Chủ tịch UBND tỉnh, phát biểu chúc mừng.",
+    "Phó Chủ tịch Hội Thủy văn Việt Nam Hứa Văn Tân cũng tham dự.",
+    "Tại buổi lễ, ông Bế Văn Cao, Chánh Văn phòng Bộ, đọc Quyết định số 123 của Bộ trưởng về việc"
+    " điều động ông Giáp Văn Tư sang giữ chức Cục trưởng Cục Kiểm soát ô nhiễm môi trường.",
+]) + "\n"
+
+
+def test_back_references_and_role_phrases_give_the_title_to_the_person_named_before() -> None:
+    found = triples(read(BACK_REFERENCES))
+    assert {("Đoàn Minh Trí", "Tổng cục trưởng", "Tổng cục Thủy lợi"),
+            ("Kha Thị Nguyệt", "Phó Viện trưởng", "Viện Địa lý ứng dụng"),
+            ("Lục Văn Quang", "Viện trưởng", "Viện Địa lý ứng dụng"),
+            ("Tống Thị Hạnh", "Giám đốc", "Trung tâm Dữ liệu biển")} <= found
+
+
+def test_a_plural_title_then_trong_do_co_lists_its_holders() -> None:
+    found = triples(read(BACK_REFERENCES))
+    assert {("Mẫn Văn Hòa", "Phó Viện trưởng", "Viện Địa lý ứng dụng"),
+            ("Chế Thị Lụa", "Phó Viện trưởng", "Viện Địa lý ứng dụng")} <= found
+
+
+def test_local_governments_associations_and_a_decision_read_out() -> None:
+    out = read(BACK_REFERENCES)
+    found = triples(out)
+    assert ("Lò Văn Pha", "Chủ tịch", "UBND tỉnh Quảng Nam") in found
+    assert ("Hứa Văn Tân", "Phó Chủ tịch", "Hội Thủy văn Việt Nam") in found
+    # the decision itself is read out: a fact, not a plan
+    assert ("Giáp Văn Tư", "Cục trưởng", "Cục Kiểm soát ô nhiễm môi trường") in found
+    assert not [w for w in out.warnings if w["person"] == "Giáp Văn Tư"]
+
+
+def test_a_dateline_dates_the_text_and_a_back_reference_keeps_its_own_offsets() -> None:
+    out = read(BACK_REFERENCES)
+    assert out.date == "2021-05-14"
+    fact = next(f for f in out.facts if f.person == "Kha Thị Nguyệt" and f.title == "Phó Viện trưởng")
+    assert BACK_REFERENCES[fact.person_start:fact.person_end] == "Nguyệt"
+    assert fact.start <= fact.person_start < fact.end
+
+
+def test_an_anniversary_span_gives_the_year_and_a_beginning_year_does_not() -> None:
+    text = ("Trung tâm Quan trắc kỷ niệm 20 năm\n\nSáng 9/9, Trung tâm Quan trắc môi trường tổ chức lễ"
+            " kỷ niệm 20 năm thành lập (9/9/2003 - 9/9/2023), có ông Vi Văn Thắng, Giám đốc Trung tâm"
+            " Quan trắc môi trường.\n")
+    assert read(text).date == "2023-09-09"
+    no_year = ("Họp trực tuyến của tổ chức khu vực\n\nHôm qua (26/5), ông Vi Văn Thắng, Giám đốc Trung"
+               " tâm Quan trắc môi trường, dự họp. Việt Nam là thành viên của tổ chức từ năm 1975.\n")
+    assert read(no_year).date is None

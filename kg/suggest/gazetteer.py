@@ -90,7 +90,14 @@ UNIT_HEADS: dict[str, str | None] = {
     "ban cán sự đảng": None, "ban chấp hành": None, "ủy ban nhân dân": None, "ubnd": None,
     "hđnd": None, "ủy ban": None, "đoàn": None, "đài": None, "phòng": None, "quỹ": None,
     "công ty": None, "tập đoàn": None, "liên đoàn": None, "chi nhánh": None, "trung ương đảng": None,
+    "hội": None, "hiệp hội": None,
 }
+# Heads that begin a unit's name only when a capitalised word follows ("Hội Nghề cá Việt Nam",
+# not "Hội nghị"; "Hiệp hội Khí tượng …").
+NAMED_ONLY_HEADS = frozenset({"hội", "hiệp hội"})
+# Local governments, named by their level and place ("UBND tỉnh Khánh Hòa", "UBND tỉnh").
+LOCAL_GOVERNMENTS = frozenset({"ủy ban nhân dân", "ubnd", "hđnd", "hội đồng nhân dân"})
+LOCAL_LEVELS = frozenset({"tỉnh", "thành phố", "huyện", "quận", "xã", "phường", "thị xã"})
 # Heads that are a whole name by themselves.
 COMPLETE_UNITS = frozenset({"chính phủ", "quốc hội", "trung ương đảng", "ban cán sự đảng"})
 # Which head a title's unit has (for back-references: "Viện trưởng" → the Viện named earlier).

@@ -14,7 +14,10 @@ from dataclasses import dataclass, field
 from .gazetteer import (
     COMPLETE_UNITS,
     HONORIFICS,
+    LOCAL_GOVERNMENTS,
+    LOCAL_LEVELS,
     MAX_HEAD_WORDS,
+    NAMED_ONLY_HEADS,
     PREFIXES,
     SURNAMES,
     UNIT_HEADS,
@@ -47,7 +50,8 @@ thông tin|hoạt động|thi đua|khen thưởng|tuyên truyền|sử dụng|th
 # sentence case: "Viện Chiến lược, Chính sách tài nguyên và môi trường"). Pairs of words.
 NAME_FIELDS = frozenset(unify_tones(w) for w in """
 môi trường|khoáng sản|hải đảo|biến đổi|khí hậu|thủy văn|bản đồ|dữ liệu|thông tin|phát triển|đa dạng|
-tuyên truyền|công nghệ|đo đạc|viễn thám|tài nguyên|đất đai|tài chính|đào tạo|hợp tác|quan trắc
+tuyên truyền|công nghệ|đo đạc|viễn thám|tài nguyên|đất đai|tài chính|đào tạo|hợp tác|quan trắc|
+ô nhiễm|sinh học|thiên nhiên|chất lượng|khí tượng|địa chất|nông thôn|nông nghiệp|thủy lợi|kinh tế
 """.replace("\n", "").split("|"))
 # Unit heads that take another unit as their own name ("Văn phòng Bộ TN&MT", "Thanh tra Bộ").
 COMPOSITE_HEADS = frozenset({"văn phòng", "thanh tra", "ban cán sự đảng", "đảng ủy", "ban", "đoàn",
@@ -114,6 +118,8 @@ class Scanner:
                                   ("ban", "hành"), ("sở", "")}:
                     continue
                 if key == "trường" and self.title_at(i):
+                    continue
+                if key in NAMED_ONLY_HEADS and not (i + n < len(self.t) and self.t[i + n].cap):
                     continue
                 return key
         return None
@@ -186,6 +192,12 @@ class Scanner:
                 j += 1
                 names += 1
                 continue
+            level = next((v for v in (" ".join(self.low[j:j + 2]), low) if v in LOCAL_LEVELS), None)
+            if names == 0 and head in LOCAL_GOVERNMENTS and level:
+                j += len(level.split())  # "UBND tỉnh Khánh Hòa"; "UBND tỉnh" alone names its kind
+                if j < n and self.t[j].cap and self.t[j].word:
+                    continue
+                break
             if names == 0 and not (embedded and j == i + len(head.split())):
                 break
             if low in ("tỉnh", "thành") and nxt < n:
@@ -200,7 +212,7 @@ class Scanner:
             if low in STOP_WORDS or pair in STOP_PAIRS:
                 break
             if tok.word_start and tok.pos.startswith("V") and " ".join(pair) not in NAME_VERBS \
-                    and low not in NAME_VERBS:
+                    and low not in NAME_VERBS and " ".join(pair) not in NAME_FIELDS:
                 break
             if tok.pos in ("R", "E", "C", "CC", "P", "L", "M", "T", "X") and tok.word_start:
                 break

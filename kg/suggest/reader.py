@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from ..errors import KGError
@@ -39,13 +39,27 @@ class ReadingTimeout(KGError):
     title = "Reading timed out"
 
 _FORMER = ("nguyên", "từng", "cựu")
-_APPOINT = frozenset(unify_tones(w) for w in
-                     "bổ nhiệm điều động giữ chức làm giao bầu cử luân chuyển tái đảm nhận phê chuẩn".split())
+_APPOINT = frozenset(unify_tones(w) for w in (
+    "bổ nhiệm điều động giữ chức làm giao bầu cử đắc luân chuyển tái đảm nhận phê chuẩn").split())
 _APPOINT_FILLER = frozenset(unify_tones(w) for w in
-                            "được đã vừa sẽ chính thức vụ là tiếp tục kể từ và lên quyết định".split())
+                            "được đã vừa sẽ chính thức vụ là tiếp tục kể từ và lên quyết định sang".split())
+# Words that, with "là" or "giữ chức", say a role is held now ("ông A hiện là …", "vốn là …").
+_NOW = frozenset(unify_tones(w) for w in "hiện nay đang vốn đương".split())
+# Phrases that hand a title, written further on, to the sentence's subject ("ông A, người trình
+# bày báo cáo với cương vị Tổng cục trưởng …", "bà B, sinh năm 1972, hiện giữ chức Viện trưởng …").
+_ROLE_PHRASES = tuple(tuple(unify_tones(p).split()) for p in (
+    "với tư cách", "với tư cách là", "với cương vị", "với cương vị là", "trên cương vị",
+    "hiện giữ chức", "hiện giữ chức vụ", "đang giữ chức", "đang giữ chức vụ", "hiện đang giữ chức",
+    "hiện là", "hiện đang là"))
 _PLANNED = ("dự kiến", "đồng ý chủ trương", "chủ trương", "đề xuất", "đề nghị bổ nhiệm", "sẽ", "xem xét",
             "lấy phiếu", "giới thiệu", "việc bổ nhiệm", "việc điều động", "trình")
-_PLURAL = frozenset({"các", "hai", "ba", "bốn", "năm", "những", "cùng"})
+# "đọc Quyết định số 5559 … về việc điều động ông A": the decision itself, not a plan.
+_DECIDED = re.compile(unify_tones(r"quyết định\b[^.;]{0,80}?\bvề việc (?:bổ nhiệm|điều động)"))
+_PLURAL = frozenset({"các", "hai", "ba", "bốn", "năm", "những", "cùng", "nhiều"})
+# What may stand between a plural title and its list of names ("nhiều Phó Cục trưởng, trong đó
+# có ông A, bà B").
+_LIST_OPENERS = frozenset(tuple(unify_tones(p).split()) for p in (
+    "là", "là :", ":", ", trong đó có", "trong đó có", ", gồm", "gồm", "gồm :", ", gồm :", ", là"))
 _SEPARATORS = frozenset({",", "-", "–", "(", "kiêm", "và", "rồi", "đồng thời", ";"})
 _ORG_ROLE_LINK = frozenset({",", "đơn", "vị", "là", "làm", "giữ", "vai", "trò", "được", "bầu", "-", "–"})
 
@@ -88,9 +102,17 @@ class Suggestions:
 
 # --- dates ------------------------------------------------------------------------------------
 
-_DATE = re.compile(r"(?i)(?:(sáng|chiều|tối|trưa|đêm|ngày|hôm)\s+(?:nay,?\s+|qua,?\s+|ngày\s+)?)"
+_DATE = re.compile(r"(?i)(?:(sáng|chiều|tối|trưa|đêm|ngày|hôm)\s+(?:nay,?\s+|qua,?\s+|ngày\s+)?\(?)"
                    r"(\d{1,2})(?:\s*/\s*|\s+tháng\s+|-)(\d{1,2})(?:(?:\s*/\s*|\s+năm\s+|-)(\d{4}))?(?!\d)")
 _YEAR = re.compile(r"(?<!\d)(19[5-9]\d|20\d\d)(?!\d)")
+# "(Hà Nội, 23/12/2025) …": the place and day an article was filed, at the head of a paragraph.
+_DATELINE = re.compile(r"^\(\s*[^\W\d][^()\d]{1,40},\s*(?:ngày\s+)?"
+                       r"(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*(\d{4})\s*\)")
+# "kỷ niệm 45 năm thành lập (18/3/1977 - 18/3/2022)": an anniversary's span; its end is this year.
+_SPAN = re.compile(r"(?<!\d)(?:\d{1,2}/\d{1,2}/)?(?:19|20)\d\d\s*[-–]\s*"
+                   r"(?:\d{1,2}/\d{1,2}/)?((?:19|20)\d\d)(?!\d)")
+# Years that begin or end something else: "thành viên từ năm 1975", "định hướng đến năm 2030".
+_NOT_THIS_YEAR = re.compile(r"(?i)(?:từ|đến|tới|sinh|thành lập|trước|sau)\s+(?:năm\s+)?$")
 _NOT_EVENT = re.compile(r"(?i)(kể từ|từ|đến|trước|sau|hiệu lực|ký|ban hành|sinh|số [\w/.-]+)\s*$")
 
 
@@ -140,8 +162,8 @@ class Reader:
         self.sentences: list[Sentence] = split_sentences(self.text)
         self.mentions: list[list[Mention]] = [scan(s.tokens, self.gaz) for s in self.sentences]
         self.units: list[_Unit] = [
-            _Unit(si, m.start, m.head_key, m) for si, ms in enumerate(self.mentions) for m in ms
-            if m.kind == "unit" and m.named]
+            _Unit(si, u.start, u.head_key, u) for si, ms in enumerate(self.mentions) for m in ms
+            if m.kind == "unit" for u in (m, m.parent) if u is not None and u.named]
         self.people: list[tuple[int, Mention]] = []
         self.out = Suggestions()
         self.year_guessed = False
@@ -152,6 +174,12 @@ class Reader:
     # dates
 
     def _document_date(self) -> dt.date | None:
+        for s in self.sentences[:4]:
+            line = _DATELINE.match(s.text)
+            if line:
+                resolved = _resolve_day((int(line.group(1)), int(line.group(2)), int(line.group(3))), None)
+                if resolved:
+                    return resolved
         for s in self.sentences:
             for day in event_dates(s.text):
                 if day[2] is not None:
@@ -164,13 +192,15 @@ class Reader:
 
     def _day_in_the_year_the_text_names(self) -> dt.date | None:
         """``Chiều 18/12`` in a text headed "… tổng kết công tác năm 2020": the first day the
-        text gives, in the year its headline names (else the first year its body names). A
-        guess for the reviewer, said so in each fact's reason."""
+        text gives, in the year its headline names (else the end of an anniversary's span,
+        ``1977 - 2022``, else the first year its body names). A guess for the reviewer, said so
+        in each fact's reason."""
         day = next((d for s in self.sentences for d in event_dates(s.text)), None)
         if day is None:
             return None
         headline = self.sentences[0].text if self.sentences else ""
-        year = _YEAR.search(headline) or _YEAR.search(self.text)
+        year = _YEAR.search(headline) or _SPAN.search(self.text) or next(
+            (y for y in _YEAR.finditer(self.text) if not _NOT_THIS_YEAR.search(self.text[:y.start()])), None)
         if year is None:
             return None
         self.year_guessed = True
@@ -198,7 +228,7 @@ class Reader:
     def planned(self, si: int, before: int) -> bool:
         s = self.sentences[si]
         cut = s.tokens[before].start - s.start if before < len(s.tokens) else len(s.text)
-        text = unify_tones(s.text[:cut].lower())
+        text = _DECIDED.sub(" ", unify_tones(s.text[:cut].lower()))
         if any(re.search(rf"(?<!\w){p}(?!\w)", text) for p in _PLANNED):
             return True
         if si > 0 and self.sentences[si - 1].paragraph == s.paragraph and "bổ nhiệm" in text:
@@ -239,7 +269,9 @@ class Reader:
             return person
         for _, p in reversed(self.people):
             if not p.short and fold(p.name).split()[-1] == fold(person.name):
-                return p
+                # the full name, at the place of the back-reference (offsets are this sentence's)
+                return replace(p, start=person.start, end=person.end,
+                               extra={**p.extra, "written": person.name})
         return None
 
     # facts
@@ -269,7 +301,8 @@ class Reader:
             return
         tokens = sentence.tokens
         name_tokens = [t for t in tokens[person.start:person.end]]
-        n_start = name_tokens[-len(name.split())].start if name_tokens else sentence.start
+        written = len(person.extra.get("written", name).split())
+        n_start = name_tokens[-written].start if name_tokens else sentence.start
         self.out.facts.append(Fact(
             person=name, title=title_text(title), organisation=org, date=date, sentence=sentence.text,
             confidence=confidence, reason=f"{reason}; organisation: {unit_why}; date: {date_why}",
@@ -309,8 +342,8 @@ class Reader:
                 status = "planned" if self.planned(si, m.start) else "current"
             elif not rest and (seps or last_status is not None):
                 status = "current"
-            elif rest == ["là"] and last_status is None:
-                status = "current"  # "ông A là Phó Cục trưởng Cục X"
+            elif last_status is None and _held_now(rest):
+                status = "current"  # "ông A là Phó Cục trưởng Cục X", "ông A hiện giữ chức …"
             else:
                 break
             if person is not None:
@@ -355,11 +388,11 @@ class Reader:
         if j >= len(mentions) or mentions[j].kind != "person":
             return
         between = self.words(si, after, mentions[j].start)
-        listed = between in (["là"], ["là", ":"], [":"])
-        if between and not listed:
-            return
         previous = self.words(si, max(0, title.start - 1), title.start)
         plural = bool(previous) and (previous[0] in _PLURAL or previous[0].isdigit())
+        listed = tuple(between) in _LIST_OPENERS and (plural or "," not in between)
+        if between and not listed:
+            return
         former = self.words(si, max(0, title.start - 2), title.start)
         status = "former" if any(w in _FORMER for w in former) else "current"
         if status == "current" and (plural or listed) and self.planned(si, title.start):
@@ -389,6 +422,19 @@ class Reader:
             person = self.full_name(si, h)
             if person is not None:
                 self.add(si, person, title, 0.9 if not plural else 0.85, reason, status)
+
+    def held_by_subject(self, si: int, mentions: list[Mention], k: int) -> None:
+        """``ông A, người trình bày báo cáo với cương vị Tổng cục trưởng X``; ``Ông Thái dự họp
+        với tư cách …``: a role phrase hands the title to the person named last before it."""
+        title = mentions[k]
+        before = tuple(self.words(si, max(0, title.start - 5), title.start))
+        if not any(before[-len(p):] == p for p in _ROLE_PHRASES):
+            return
+        named = [m for m in mentions[:k] if m.kind == "person"]
+        person = self.full_name(si, named[-1]) if named else None
+        if person is not None:
+            self.add(si, person, title, 0.8, "a role phrase ('với tư cách', 'hiện giữ chức') after "
+                                             "the person", "current")
 
     def organisation_role(self, si: int, mentions: list[Mention], k: int) -> None:
         title = mentions[k]
@@ -440,12 +486,21 @@ class Reader:
                 if m.kind == "title" and k not in linked:
                     before = len(self.out.facts) + len(self.out.warnings)
                     self.forward(si, mentions, k)
-                    if len(self.out.facts) + len(self.out.warnings) == before and m.head.organisation_role:
-                        self.organisation_role(si, mentions, k)
+                    if len(self.out.facts) + len(self.out.warnings) == before:
+                        if m.head.organisation_role:
+                            self.organisation_role(si, mentions, k)
+                        else:
+                            self.held_by_subject(si, mentions, k)
             self.former_mentions(si, mentions)
             self.people.extend((si, m) for m in mentions if m.kind == "person" and not m.short)
         self.out.facts = _dedupe(self.out.facts)
         return self.out
+
+
+def _held_now(words: list[str]) -> bool:
+    """``là``, ``hiện là``, ``vốn là``, ``hiện giữ chức``: the words say the role is held."""
+    core = [w for w in words if w not in _NOW]
+    return bool(core) and core in (["là"], ["giữ", "chức"], ["giữ", "chức", "vụ"])
 
 
 def _dedupe(facts: list[Fact]) -> list[Fact]:
