@@ -24,6 +24,7 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from ..errors import KGError
+from .dates import document_date, event_dates, resolve_day
 from .gazetteer import Gazetteer
 from .mentions import Mention, scan, title_text
 from .text import Sentence, fold, nfc, split_sentences, unify_tones
@@ -100,47 +101,6 @@ class Suggestions:
                 "warnings": self.warnings}
 
 
-# --- dates ------------------------------------------------------------------------------------
-
-_DATE = re.compile(r"(?i)(?:(sáng|chiều|tối|trưa|đêm|ngày|hôm)\s+(?:nay,?\s+|qua,?\s+|ngày\s+)?\(?)"
-                   r"(\d{1,2})(?:\s*/\s*|\s+tháng\s+|-)(\d{1,2})(?:(?:\s*/\s*|\s+năm\s+|-)(\d{4}))?(?!\d)")
-_YEAR = re.compile(r"(?<!\d)(19[5-9]\d|20\d\d)(?!\d)")
-# "(Hà Nội, 23/12/2025) …": the place and day an article was filed, at the head of a paragraph.
-_DATELINE = re.compile(r"^\(\s*[^\W\d][^()\d]{1,40},\s*(?:ngày\s+)?"
-                       r"(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*(\d{4})\s*\)")
-# "kỷ niệm 45 năm thành lập (18/3/1977 - 18/3/2022)": an anniversary's span; its end is this year.
-_SPAN = re.compile(r"(?<!\d)(?:\d{1,2}/\d{1,2}/)?(?:19|20)\d\d\s*[-–]\s*"
-                   r"(?:\d{1,2}/\d{1,2}/)?((?:19|20)\d\d)(?!\d)")
-# Years that begin or end something else: "thành viên từ năm 1975", "định hướng đến năm 2030".
-_NOT_THIS_YEAR = re.compile(r"(?i)(?:từ|đến|tới|sinh|thành lập|trước|sau)\s+(?:năm\s+)?$")
-_NOT_EVENT = re.compile(r"(?i)(kể từ|từ|đến|trước|sau|hiệu lực|ký|ban hành|sinh|số [\w/.-]+)\s*$")
-
-
-def event_dates(sentence: str) -> list[tuple[int, int, int | None]]:
-    """Days the sentence says something happened on (not effective dates, not dates of documents)."""
-    out = []
-    for m in _DATE.finditer(nfc(sentence)):
-        before = sentence[max(0, m.start() - 25):m.start()]
-        if _NOT_EVENT.search(before):
-            continue
-        day, month = int(m.group(2)), int(m.group(3))
-        if 1 <= day <= 31 and 1 <= month <= 12:
-            out.append((day, month, int(m.group(4)) if m.group(4) else None))
-    return out
-
-
-def _resolve_day(day: tuple[int, int, int | None], anchor: dt.date | None) -> dt.date | None:
-    d, m, y = day
-    if y is None:
-        if anchor is None:
-            return None
-        y = anchor.year if (m, d) <= (anchor.month, anchor.day) else anchor.year - 1
-    try:
-        return dt.date(y, m, d)
-    except ValueError:
-        return None
-
-
 # --- the reader -------------------------------------------------------------------------------
 
 
@@ -166,50 +126,14 @@ class Reader:
             if m.kind == "unit" for u in (m, m.parent) if u is not None and u.named]
         self.people: list[tuple[int, Mention]] = []
         self.out = Suggestions()
-        self.year_guessed = False
-        self.doc_date = self._document_date()
+        self.doc_date, self.year_guessed = document_date([x.text for x in self.sentences], date)
         self.out.date = self.doc_date.isoformat() if self.doc_date else None
         self.out.title = self.sentences[0].text if self.sentences else ""
-
-    # dates
-
-    def _document_date(self) -> dt.date | None:
-        for s in self.sentences[:4]:
-            line = _DATELINE.match(s.text)
-            if line:
-                resolved = _resolve_day((int(line.group(1)), int(line.group(2)), int(line.group(3))), None)
-                if resolved:
-                    return resolved
-        for s in self.sentences:
-            for day in event_dates(s.text):
-                if day[2] is not None:
-                    resolved = _resolve_day(day, None)
-                    if resolved:
-                        return resolved
-        if self.given_date is not None:
-            return self.given_date
-        return self._day_in_the_year_the_text_names()
-
-    def _day_in_the_year_the_text_names(self) -> dt.date | None:
-        """``Chiều 18/12`` in a text headed "… tổng kết công tác năm 2020": the first day the
-        text gives, in the year its headline names (else the end of an anniversary's span,
-        ``1977 - 2022``, else the first year its body names). A guess for the reviewer, said so
-        in each fact's reason."""
-        day = next((d for s in self.sentences for d in event_dates(s.text)), None)
-        if day is None:
-            return None
-        headline = self.sentences[0].text if self.sentences else ""
-        year = _YEAR.search(headline) or _SPAN.search(self.text) or next(
-            (y for y in _YEAR.finditer(self.text) if not _NOT_THIS_YEAR.search(self.text[:y.start()])), None)
-        if year is None:
-            return None
-        self.year_guessed = True
-        return _resolve_day((day[0], day[1], int(year.group(1))), None)
 
     def date_of(self, si: int) -> tuple[str | None, str]:
         days = event_dates(self.sentences[si].text)
         if days:
-            resolved = _resolve_day(days[0], self.doc_date or self.given_date)
+            resolved = resolve_day(days[0], self.doc_date or self.given_date)
             if resolved:
                 return resolved.isoformat(), "the day the sentence gives"
         if self.doc_date:

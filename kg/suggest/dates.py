@@ -1,0 +1,92 @@
+"""Days in a Vietnamese news text: the day each sentence says something happened on, and the
+day the whole text is about (a dateline, a day with its year, or a guessed year said so).
+
+>>> event_dates("Sáng 18/3, Viện tổ chức hội thảo; quyết định có hiệu lực từ ngày 1/4/2022.")
+[(18, 3, None)]
+>>> document_date(["Kỷ niệm 45 năm", "Sáng 18/3, lễ kỷ niệm (18/3/1977 - 18/3/2022)."], None)
+(datetime.date(2022, 3, 18), True)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from .text import nfc
+
+_DATE = re.compile(r"(?i)(?:(sáng|chiều|tối|trưa|đêm|ngày|hôm)\s+(?:nay,?\s+|qua,?\s+|ngày\s+)?\(?)"
+                   r"(\d{1,2})(?:\s*/\s*|\s+tháng\s+|-)(\d{1,2})(?:(?:\s*/\s*|\s+năm\s+|-)(\d{4}))?(?!\d)")
+_YEAR = re.compile(r"(?<!\d)(19[5-9]\d|20\d\d)(?!\d)")
+# "(Hà Nội, 23/12/2025) …": the place and day an article was filed, at the head of a paragraph.
+_DATELINE = re.compile(r"^\(\s*[^\W\d][^()\d]{1,40},\s*(?:ngày\s+)?"
+                       r"(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*(\d{4})\s*\)")
+# "kỷ niệm 45 năm thành lập (18/3/1977 - 18/3/2022)": an anniversary's span; its end is this year.
+_SPAN = re.compile(r"(?<!\d)(?:\d{1,2}/\d{1,2}/)?(?:19|20)\d\d\s*[-–]\s*"
+                   r"(?:\d{1,2}/\d{1,2}/)?((?:19|20)\d\d)(?!\d)")
+# Years that begin or end something else: "thành viên từ năm 1975", "định hướng đến năm 2030".
+_NOT_THIS_YEAR = re.compile(r"(?i)(?:từ|đến|tới|sinh|thành lập|trước|sau)\s+(?:năm\s+)?$")
+_NOT_EVENT = re.compile(r"(?i)(kể từ|từ|đến|trước|sau|hiệu lực|ký|ban hành|sinh|số [\w/.-]+)\s*$")
+
+
+def event_dates(sentence: str) -> list[tuple[int, int, int | None]]:
+    """Days the sentence says something happened on (not effective dates, not dates of documents)."""
+    out = []
+    for m in _DATE.finditer(nfc(sentence)):
+        before = sentence[max(0, m.start() - 25):m.start()]
+        if _NOT_EVENT.search(before):
+            continue
+        day, month = int(m.group(2)), int(m.group(3))
+        if 1 <= day <= 31 and 1 <= month <= 12:
+            out.append((day, month, int(m.group(4)) if m.group(4) else None))
+    return out
+
+
+def resolve_day(day: tuple[int, int, int | None], anchor: dt.date | None) -> dt.date | None:
+    d, m, y = day
+    if y is None:
+        if anchor is None:
+            return None
+        y = anchor.year if (m, d) <= (anchor.month, anchor.day) else anchor.year - 1
+    try:
+        return dt.date(y, m, d)
+    except ValueError:
+        return None
+
+
+def document_date(sentences: list[str], given: dt.date | None) -> tuple[dt.date | None, bool]:
+    """The day the text is about, and whether its year is a guess: a dateline (``(Hà Nội,
+    23/12/2025)``), else the first event day written with its year, else the day ``given``, else
+    the first day in the year the text names (:func:`_day_in_the_year_named`)."""
+    for text in sentences[:4]:
+        line = _DATELINE.match(text)
+        if line:
+            resolved = resolve_day((int(line.group(1)), int(line.group(2)), int(line.group(3))), None)
+            if resolved:
+                return resolved, False
+    for text in sentences:
+        for day in event_dates(text):
+            if day[2] is not None:
+                resolved = resolve_day(day, None)
+                if resolved:
+                    return resolved, False
+    if given is not None:
+        return given, False
+    guessed = _day_in_the_year_named(sentences)
+    return guessed, guessed is not None
+
+
+def _day_in_the_year_named(sentences: list[str]) -> dt.date | None:
+    """``Chiều 18/12`` in a text headed "… tổng kết công tác năm 2020": the first day the text
+    gives, in the year its headline names (else the end of an anniversary's span, ``1977 - 2022``,
+    else the first year its body names that begins or ends nothing else). A guess for the
+    reviewer, said so in each fact's reason."""
+    day = next((d for text in sentences for d in event_dates(text)), None)
+    if day is None:
+        return None
+    whole = "\n".join(sentences)
+    headline = sentences[0] if sentences else ""
+    year = _YEAR.search(headline) or _SPAN.search(whole) or next(
+        (y for y in _YEAR.finditer(whole) if not _NOT_THIS_YEAR.search(whole[:y.start()])), None)
+    if year is None:
+        return None
+    return resolve_day((day[0], day[1], int(year.group(1))), None)
