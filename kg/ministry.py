@@ -43,7 +43,7 @@ from pyoxigraph import Literal, NamedNode, Store
 from . import sparql
 from .errors import BadInput
 from .labels import label_languages
-from .records import begun_by, is_day, lasting_on, parse_when
+from .records import begun_by, ended_by, is_day, lasting_on, parse_when
 from .vocab import BASE, local_name
 
 MINISTRY = BASE + "org/bo-tai-nguyen-va-moi-truong"
@@ -52,7 +52,8 @@ HEAD_ROLES = tuple(BASE + "role/" + r for r in (
     "cuc-truong", "quyen-cuc-truong", "pho-cuc-truong-phu-trach",
     "tong-cuc-truong", "quyen-tong-cuc-truong", "pho-tong-cuc-truong-phu-trach",
     "vu-truong", "pho-vu-truong-phu-trach", "chanh-van-phong", "chanh-thanh-tra",
-    "vien-truong", "pho-vien-truong-phu-trach", "giam-doc", "tong-bien-tap", "hieu-truong"))
+    "vien-truong", "pho-vien-truong-phu-trach", "giam-doc", "tong-giam-doc", "tong-bien-tap",
+    "hieu-truong"))
 MINISTER_ROLES = (BASE + "role/bo-truong", BASE + "role/quyen-bo-truong")
 
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -151,13 +152,14 @@ class Unit:
         return self.founded is not None or self.dissolved is not None
 
     def exists_on(self, day: dt.date) -> bool:
-        """The rule of ``queries/units-on-date.rq``."""
-        return ((self.founded is None or self.founded <= day)
-                and (self.dissolved is None or day < self.dissolved))
+        """The rule of ``queries/units-on-date.rq``: no source puts its founding after ``day``
+        or its dissolution on or before it (a month or a year counts as the whole of it: a
+        unit founded "in 2013" is listed from 1/1/2013, one dissolved "in 2025" through 2025)."""
+        return (self.founded is None or self.founded <= day) and not ended_by(self.dissolved, day)
 
     def exists_in(self, year: int) -> bool:
-        return (self.founded is None or self.founded <= dt.date(year, 12, 31)) and (
-            self.dissolved is None or dt.date(year, 1, 1) < self.dissolved)
+        return (self.founded is None or self.founded <= dt.date(year, 12, 31)) and not ended_by(
+            self.dissolved, dt.date(year, 1, 1))
 
     def to_dict(self) -> dict[str, Any]:
         return {"iri": self.iri, "label": self.label, "dates_known": self.dates_known,

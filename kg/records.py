@@ -111,6 +111,21 @@ def begun_by(begin: dt.date, day: dt.date) -> bool:
     return begin.last_day < day if isinstance(begin, PartialDate) else begin <= day
 
 
+def ended_by(end: dt.date | None, day: dt.date) -> bool:
+    """Whether something a source says ended at ``end`` (a unit's dissolution: its first day
+    gone) had surely ended on ``day``: on or after a day; after the whole of a month or a year
+    (a unit dissolved "in 2025" is listed through 2025, as ``queries/units-on-date.rq``).
+
+    >>> ended_by(PartialDate.parse(2025), dt.date(2025, 12, 31))
+    False
+    >>> ended_by(dt.date(2025, 3, 1), dt.date(2025, 3, 1))
+    True
+    """
+    if end is None:
+        return False
+    return end.last_day < day if isinstance(end, PartialDate) else end <= day
+
+
 def lasting_on(end: dt.date | None, day: dt.date) -> bool:
     """Whether something with that ``end`` (None: not known to have ended) surely lasted to
     ``day``: on or before a day, before the whole of a month or a year."""

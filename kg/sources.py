@@ -252,8 +252,9 @@ CHANGE_KINDS = ("Split", "Merger", "Replacement", "Renaming", "Establishment", "
 def _organisation(r: _Reader) -> Organisation:
     return Organisation(
         name=r.text("name"), en=r.text("en", None), kind=r.text("kind"), alt=r.texts("alt"),
-        parent=r.text("parent", None), id=r.text("id", None), founded=r.dated("founded"),
-        dissolved=r.dated("dissolved"), operated_until=r.dated("operated_until"), **r.evidence(),
+        parent=r.text("parent", None), id=r.text("id", None), founded=r.dated("founded", partial=True),
+        dissolved=r.dated("dissolved", partial=True),
+        operated_until=r.dated("operated_until", partial=True), **r.evidence(),
     )
 
 

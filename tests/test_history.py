@@ -388,3 +388,34 @@ def test_two_parents_that_live_side_by_side_are_refused_where_declared(tmp_path:
     with pytest.raises(SourceError, match=refused):
         dataset_quads(settings)
 
+
+
+# --- a founding or a dissolution known to the month or the year ------------------------------
+
+YEAR_ONLY = """organisations:
+  - {name: Bộ Tài nguyên và Môi trường, kind: Ministry, cite: đoạn 1}
+  - name: Cục Năm
+    kind: Department
+    parent: Bộ Tài nguyên và Môi trường
+    founded: {date: 2013, cite: đoạn 2}
+    dissolved: {date: 2025-03, cite: đoạn 3}
+    cite: đoạn 2
+"""
+
+
+@pytest.mark.parametrize(("day", "listed"), [
+    ("2012-12-31", False), ("2013-01-01", True), ("2013-06-01", True),  # "in 2013": all of 2013
+    ("2025-03-31", True), ("2025-04-01", False)])  # "in 3/2025": through March
+def test_a_founding_or_dissolution_known_to_the_year_or_month_counts_as_the_whole_of_it(
+        tmp_path: Path, day: str, listed: bool) -> None:
+    from kg.ministry import units
+
+    settings = cited_sources(tmp_path, {"a": YEAR_ONLY})
+    build(settings)
+    built = Store.read_only(settings.store)
+    unit = BASE + "org/cuc-nam"
+    assert (unit in {r["unit"] for r in named(built, "units-on-date", date=day)}) is listed
+    import datetime as dt
+    assert units(built)[unit].exists_on(dt.date.fromisoformat(day)) is listed
+    founded = select(built, f"SELECT ?d WHERE {{ <{unit}> schema:foundingDate ?d }}")
+    assert founded == [{"d": "2013"}]

@@ -17,14 +17,17 @@ from .text import nfc
 _DATE = re.compile(r"(?i)(?:(sáng|chiều|tối|trưa|đêm|ngày|hôm)\s+(?:nay,?\s+|qua,?\s+|ngày\s+)?\(?)"
                    r"(\d{1,2})(?:\s*/\s*|\s+tháng\s+|-)(\d{1,2})(?:(?:\s*/\s*|\s+năm\s+|-)(\d{4}))?(?!\d)")
 _YEAR = re.compile(r"(?<!\d)(19[5-9]\d|20\d\d)(?!\d)")
-# "(Hà Nội, 23/12/2025) …": the place and day an article was filed, at the head of a paragraph.
-_DATELINE = re.compile(r"^\(\s*[^\W\d][^()\d]{1,40},\s*(?:ngày\s+)?"
-                       r"(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*(\d{4})\s*\)")
+# "(Hà Nội, 23/12/2025) …": the place and day an article was filed, at the head of a paragraph;
+# "Thứ Bảy, 09/05/2020" (a weekday, then the day): the date line of a news page.
+_DATELINE = re.compile(r"(?i)^(?:\(\s*[^\W\d][^()\d]{1,40},\s*(?:ngày\s+)?"
+                       r"|(?:thứ\s+(?:hai|ba|tư|năm|sáu|bảy)|chủ\s+nhật)\s*,\s*(?:ngày\s+)?)"
+                       r"(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*(\d{4})(?:\s*\)|\s*$|\s+\d{1,2}:\d{2})")
 # "kỷ niệm 45 năm thành lập (18/3/1977 - 18/3/2022)": an anniversary's span; its end is this year.
 _SPAN = re.compile(r"(?<!\d)(?:\d{1,2}/\d{1,2}/)?(?:19|20)\d\d\s*[-–]\s*"
                    r"(?:\d{1,2}/\d{1,2}/)?((?:19|20)\d\d)(?!\d)")
 # Years that begin or end something else: "thành viên từ năm 1975", "định hướng đến năm 2030".
-_NOT_THIS_YEAR = re.compile(r"(?i)(?:từ|đến|tới|sinh|thành lập|trước|sau)\s+(?:năm\s+)?$")
+_NOT_THIS_YEAR = re.compile(r"(?i)(?:từ|đến|tới|sinh|thành lập|trước|sau)\s+"
+                            r"(?:năm\s+|tháng\s+\d{1,2}\s*/\s*)?$")
 _NOT_EVENT = re.compile(r"(?i)(kể từ|từ|đến|trước|sau|hiệu lực|ký|ban hành|sinh|số [\w/.-]+)\s*$")
 
 

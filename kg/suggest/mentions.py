@@ -57,6 +57,9 @@ tuyên truyền|công nghệ|đo đạc|viễn thám|tài nguyên|đất đai|t�
 COMPOSITE_HEADS = frozenset({"văn phòng", "thanh tra", "ban cán sự đảng", "đảng ủy", "ban", "đoàn",
                              "công đoàn", "trung tâm", "ban chấp hành", "ủy ban", "hội đồng"})
 _NUMBERED = frozenset({"số", "khóa"})
+# Words after a bare "ông"/"bà" that make it the subject of a clause (a pronoun, not a title).
+_AFTER_PRONOUN = frozenset(unify_tones(w) for w in
+                           "được là đã từng hiện tiếp sẽ vốn giữ đang cũng nhận làm đảm trở".split())
 _NAME_ENDS = frozenset({",", ";", ".", "(", ")", "-", "–", ":"})
 
 
@@ -250,6 +253,15 @@ class Scanner:
         lower = [t for t in self.t[j + 1:k] if t.word and not t.cap and t.low != "và"]
         return "và" in words and bool(lower) and not any(self._starts_other(q) for q in range(j + 1, k))
 
+    def _names_unit(self, k: int) -> bool:
+        """Whether a unit's name begins at ``k``: its head, then a capitalised word (``Trường Đại
+        học …``), not a head word that is a syllable of a name (``ông Chu An Trường, …``)."""
+        head = self.unit_head(k)
+        if head is None:
+            return False
+        after = k + len(head.split())
+        return head in COMPLETE_UNITS or (after < len(self.t) and self.t[after].cap)
+
     def _starts_other(self, j: int) -> bool:
         """Whether a new title, unit or person begins at token ``j`` (ending a unit's name)."""
         return bool(self.title_at(j) or self.unit_head(j) or self.person_start(j)
@@ -267,12 +279,17 @@ class Scanner:
             j += 1
             if j < len(self.t) and self.t[j].text == ".":
                 j += 1
+        if honorific in ("ông", "bà", "Ông", "Bà") and j == i + 1 and j < len(self.t) \
+                and self.low[j] in _AFTER_PRONOUN and (i == 0 or self.t[i - 1].text in (",", ":", ";")):
+            # "Đến tháng 3/2019, ông được bổ nhiệm …": "ông" alone as the subject, a pronoun
+            return Mention("person", i, j, self.t[i].text, name="", honorific=honorific, short=True,
+                           via="pronoun")
         if j >= len(self.t) or not self.t[j].cap or j == i and not self.t[j].word:
             return None
         if self.person_start(j):
             k = j + 1
             while k < len(self.t) and k - j < 4 and self.t[k].cap and self.t[k].word \
-                    and not self.t[k].text.isupper() and not self.title_at(k) and not self.unit_head(k):
+                    and not self.t[k].text.isupper() and not self.title_at(k) and not self._names_unit(k):
                 k += 1
             if k - j == 2 and not (honorific or after_title or j > i):
                 return None

@@ -51,7 +51,7 @@ _NOW = frozenset(unify_tones(w) for w in "hiện nay đang vốn đương".split
 _ROLE_PHRASES = tuple(tuple(unify_tones(p).split()) for p in (
     "với tư cách", "với tư cách là", "với cương vị", "với cương vị là", "trên cương vị",
     "hiện giữ chức", "hiện giữ chức vụ", "đang giữ chức", "đang giữ chức vụ", "hiện đang giữ chức",
-    "hiện là", "hiện đang là"))
+    "hiện là", "hiện đang là", "giữ cương vị", "đảm nhận cương vị", "đảm nhiệm cương vị"))
 _PLANNED = ("dự kiến", "đồng ý chủ trương", "chủ trương", "đề xuất", "đề nghị bổ nhiệm", "sẽ", "xem xét",
             "lấy phiếu", "giới thiệu", "việc bổ nhiệm", "việc điều động", "trình")
 # "đọc Quyết định số 5559 … về việc điều động ông A": the decision itself, not a plan.
@@ -168,6 +168,10 @@ class Reader:
         heads = (unit.head_key,) if unit is not None else (title.head.units if title.head else ())
         if not heads:
             return "", 0.5, "no unit", None
+        linked = next((m for m in self.mentions[si] if m.kind == "unit" and m.named and m.head_key in heads
+                       and self.words(si, title.end, m.start) in (["tại"], ["của"], ["thuộc"])), None)
+        if linked is not None:  # "giữ cương vị Thứ trưởng tại Bộ Nông nghiệp và Môi trường"
+            return linked.text, 0.95, "the unit written after 'tại', 'của' or 'thuộc'", linked.known
         before = [u for u in self.units if (u.sentence, u.token) < (si, title.start) and u.head in heads]
         same_after = [u for u in self.units if u.sentence == si and u.token > title.start and u.head in heads]
         if before:
@@ -191,6 +195,12 @@ class Reader:
         """A short back-reference (``ông Sơn``) → the last full name ending with it."""
         if not person.short:
             return person
+        if person.via == "pronoun":  # "ông" alone: the person named last
+            earlier = [m for m in self.mentions[si] if m.kind == "person" and not m.short
+                       and m.end <= person.start]
+            last = earlier[-1] if earlier else self.people[-1][1] if self.people else None
+            return None if last is None else replace(last, start=person.start, end=person.end,
+                                                     extra={**last.extra, "written": person.honorific})
         for _, p in reversed(self.people):
             if not p.short and fold(p.name).split()[-1] == fold(person.name):
                 # the full name, at the place of the back-reference (offsets are this sentence's)
@@ -355,10 +365,18 @@ class Reader:
         if not any(before[-len(p):] == p for p in _ROLE_PHRASES):
             return
         named = [m for m in mentions[:k] if m.kind == "person"]
-        person = self.full_name(si, named[-1]) if named else None
-        if person is not None:
-            self.add(si, person, title, 0.8, "a role phrase ('với tư cách', 'hiện giữ chức') after "
-                                             "the person", "current")
+        if not named:
+            return
+        subjects = [named[-1]]  # "bà Hoa, ông Kiên và ông Thành tiếp tục giữ cương vị …": all three
+        for m in reversed(named[:-1]):
+            if not set(self.words(si, m.end, subjects[0].start)) <= {",", "và"}:
+                break
+            subjects.insert(0, m)
+        for m in subjects:
+            person = self.full_name(si, m)
+            if person is not None:
+                self.add(si, person, title, 0.8, "a role phrase ('với tư cách', 'hiện giữ chức') "
+                                                 "after the person", "current")
 
     def organisation_role(self, si: int, mentions: list[Mention], k: int) -> None:
         title = mentions[k]
