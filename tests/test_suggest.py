@@ -4,6 +4,7 @@ are not used here: `make eval-suggest` scores them."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
 from pathlib import Path
@@ -356,3 +357,25 @@ def test_coordinated_back_references_share_a_role_and_the_unit_after_tai() -> No
 
 def test_a_weekday_date_line_dates_the_text() -> None:
     assert read(BIOGRAPHY).date == "2019-06-12"
+
+
+def test_an_appointment_drafts_the_roles_beginning_and_builds(seed_only: Settings, tmp_path: Path) -> None:
+    text = ("Ngày 5/2/2019, Bộ TN&MT tổ chức lễ trao quyết định. Ông Mạc Văn Hùng, Phó Viện trưởng phụ"
+            " trách Viện Khoa học tài nguyên nước, được bổ nhiệm giữ chức Viện trưởng kể từ ngày"
+            " 01/02/2019, thời hạn 5 năm.\n\nTháng 3/2018, bà Lạc Thị Yến được điều động giữ chức Phó"
+            " Viện trưởng Viện Khoa học tài nguyên nước.\n")
+    s = read(text)
+    data = yaml.safe_load(facts_yaml(s, source_id="bao-2019-vien"))
+    by_role = {m["role"]: m for m in data["memberships"]}
+    assert by_role["vien-truong"]["from"]["date"] == dt.date(2019, 2, 1)
+    assert by_role["vien-truong"]["from"]["event"] == "appointed"
+    assert str(by_role["pho-vien-truong"]["from"]["date"]) == "2018-03"
+    assert by_role["pho-vien-truong"]["from"]["event"] == "transferred"
+    assert str(by_role["pho-vien-truong-phu-trach"]["attested"]) == "2019-02-05"  # held until then
+    sources = tmp_path / "sources"
+    shutil.copytree(Path(seed_only.sources_dir), sources)
+    (sources / "bao-2019-vien").mkdir()
+    (sources / "bao-2019-vien" / "article.txt").write_text(text, encoding="utf-8")
+    (sources / "bao-2019-vien" / "facts.yaml").write_text(facts_yaml(s, source_id="bao-2019-vien"),
+                                                         encoding="utf-8")
+    build(seed_only.replace(store=str(tmp_path / "store"), sources_dir=str(sources)))

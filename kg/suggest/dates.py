@@ -93,3 +93,32 @@ def _day_in_the_year_named(sentences: list[str]) -> dt.date | None:
     if year is None:
         return None
     return resolve_day((day[0], day[1], int(year.group(1))), None)
+
+
+# "được bổ nhiệm … kể từ ngày 01/02/2019": the day the appointment takes effect.
+_EFFECTIVE = re.compile(r"(?i)(?:kể\s+)?từ\s+ngày\s+(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*(\d{4})")
+# "Đến tháng 3/2019, ông được bổ nhiệm …": a month and its year, no day.
+_MONTH = re.compile(r"(?i)tháng\s+(\d{1,2})\s*(?:/\s*|\s+năm\s+)(\d{4})(?!\d)")
+
+
+def beginning_of(sentence: str) -> tuple[str | None, str]:
+    """The beginning an appointment sentence gives its role, and how it was read: the day it
+    takes effect (``kể từ ngày 01/02/2019``), else a month (``tháng 3/2019`` → ``2019-03``) where
+    the sentence names no day; ``None`` where it gives neither (the text's day is then used).
+
+    >>> beginning_of("ông A được bổ nhiệm giữ chức Viện trưởng kể từ ngày 01/02/2019, thời hạn 5 năm.")
+    ('2019-02-01', "the day it takes effect ('kể từ ngày …')")
+    >>> beginning_of("Đến tháng 3/2019, ông được bổ nhiệm giữ chức Tổng cục trưởng.")
+    ('2019-03', 'the month the sentence gives (no day)')
+    """
+    text = nfc(sentence)
+    effective = _EFFECTIVE.search(text)
+    if effective:
+        day = resolve_day((int(effective[1]), int(effective[2]), int(effective[3])), None)
+        if day:
+            return day.isoformat(), "the day it takes effect ('kể từ ngày …')"
+    month = _MONTH.search(text)
+    if month and not event_dates(text) and 1 <= int(month[1]) <= 12:
+        return f"{int(month[2]):04d}-{int(month[1]):02d}", "the month the sentence gives (no day)"
+    return None, ""
+

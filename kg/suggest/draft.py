@@ -37,6 +37,11 @@ def as_table(s: Suggestions) -> str:
     return "\n".join(lines)
 
 
+def _when(text: str) -> dt.date | str:
+    """A day as a date (YAML writes it bare); a month ``YYYY-MM`` as text, as the format takes it."""
+    return dt.date.fromisoformat(text) if len(text) == 10 else text
+
+
 def unit_kind(name: str) -> str | None:
     """The fact-file ``kind`` of a unit, from the head its name begins with."""
     words = lower(name).split()
@@ -87,7 +92,11 @@ def facts_yaml(s: Suggestions, *, source_id: str, facts: list[Fact] | None = Non
         membership: dict[str, Any] = {"member": person_id, "role": f.role or roles.slug(f.title),
                                       "organization": f.organisation_label or f.organisation,
                                       "quote": f.sentence}
-        if f.date:
+        if f.begins:  # an appointment: the role's beginning, as the sentence gives it
+            membership["from"] = {"date": _when(f.begins), "event": f.event or "appointed",
+                                  "quote": f.sentence}
+            notes.append(f"{f.person} — {f.title}: 'from' is {f.begins_reason}")
+        elif f.date:
             membership["attested"] = dt.date.fromisoformat(f.date)
         else:
             notes.append(f"no date for {f.person} — {f.title}: add 'attested:'")

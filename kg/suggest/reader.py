@@ -24,7 +24,7 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from ..errors import KGError
-from .dates import document_date, event_dates, resolve_day
+from .dates import beginning_of, document_date, event_dates, resolve_day
 from .gazetteer import Gazetteer
 from .mentions import Mention, scan, title_text
 from .text import Sentence, fold, nfc, split_sentences, unify_tones
@@ -83,6 +83,10 @@ class Fact:
     end: int = 0
     person_start: int = 0  # offsets of the name
     person_end: int = 0
+    # an appointment: the role's beginning (a day or a month), the event, and how it was read
+    begins: str | None = None
+    event: str | None = None
+    begins_reason: str = ""
 
     def key(self) -> tuple[str, str, str]:
         return fold(self.person), fold(self.title), fold(self.organisation)
@@ -211,7 +215,7 @@ class Reader:
     # facts
 
     def add(self, si: int, person: Mention, title: Mention, confidence: float, reason: str,
-            status: str = "current") -> None:
+            status: str = "current", event: str | None = None) -> None:
         sentence = self.sentences[si]
         org, unit_conf, unit_why, known = self.resolve_unit(si, title)
         date, date_why = self.date_of(si)
@@ -237,12 +241,16 @@ class Reader:
         name_tokens = [t for t in tokens[person.start:person.end]]
         written = len(person.extra.get("written", name).split())
         n_start = name_tokens[-written].start if name_tokens else sentence.start
+        begins, begins_why = beginning_of(sentence.text) if event else (None, "")
+        if event and begins is None:
+            begins, begins_why = date, f"{date_why} (check: the decision's or the ceremony's day)"
         self.out.facts.append(Fact(
             person=name, title=title_text(title), organisation=org, date=date, sentence=sentence.text,
             confidence=confidence, reason=f"{reason}; organisation: {unit_why}; date: {date_why}",
             organisation_iri=known.iri if known is not None else None,
             organisation_label=known.name if known is not None else None, start=sentence.start,
-            end=sentence.end, person_start=n_start, person_end=name_tokens[-1].end if name_tokens else 0))
+            end=sentence.end, person_start=n_start, person_end=name_tokens[-1].end if name_tokens else 0,
+            begins=begins if event else None, event=event, begins_reason=begins_why))
 
     def chain(self, si: int, mentions: list[Mention], k: int) -> int:
         """Titles in apposition after the person ``mentions[k]``; returns the index after them."""
@@ -283,9 +291,8 @@ class Reader:
             if person is not None:
                 reason = ("appointment: the new role" if appoint else
                           "apposition after the name" if last_status is None else "a further apposition")
-                if status == "current" and appoint:
-                    reason = "appointment: the new role"
-                self.add(si, person, m, 0.9 if not appoint else 0.85, reason, status)
+                self.add(si, person, m, 0.9 if not appoint else 0.85, reason, status,
+                         _appointment_event(rest) if appoint else None)
             last_status = status
             end = m.end
             j += 1
@@ -437,6 +444,17 @@ class Reader:
             self.people.extend((si, m) for m in mentions if m.kind == "person" and not m.short)
         self.out.facts = _dedupe(self.out.facts)
         return self.out
+
+
+def _appointment_event(words: list[str]) -> str:
+    """The personnel event (ontology/events.ttl) the words before a new title name."""
+    said = " ".join(words)
+    for phrase, event in (("bổ nhiệm lại", "reappointed"), ("điều động", "transferred"),
+                          ("luân chuyển", "transferred"), ("phê chuẩn", "approved"), ("bầu", "elected"),
+                          ("đắc cử", "elected"), ("giao", "assigned")):
+        if unify_tones(phrase) in said:
+            return event
+    return "appointed"
 
 
 def _held_now(words: list[str]) -> bool:
