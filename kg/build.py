@@ -17,7 +17,7 @@ from pyoxigraph import Literal, NamedNode, Quad
 
 from . import store as kgstore
 from .activities import ActivityWriter
-from .checks import check_evidence, check_organisation_declarations
+from .checks import check_evidence, check_one_folder_per_address, check_organisation_declarations
 from .config import Settings
 from .errors import SourceError, ValidationFailed
 from .history import HistoryWriter, plan_tenures
@@ -363,6 +363,7 @@ def dataset_quads(settings: Settings) -> list[Quad]:
     roles, labels = role_scheme(onto)
     all_facts = read_sources(Path(settings.sources_dir))
     known_sources = {f.source.id for f in all_facts}
+    check_one_folder_per_address(all_facts)
     check_organisation_declarations(all_facts)
     names = Names()
     builders = []

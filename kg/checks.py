@@ -33,6 +33,23 @@ def check_evidence(facts: SourceFacts, known_sources: set[str]) -> None:
                                   where=record.where)
 
 
+def check_one_folder_per_address(all_facts: list[SourceFacts]) -> None:
+    """A page is one source: two folders with one address would count its facts twice and give
+    it two identities (add the new facts to the folder that holds the page)."""
+    seen: dict[str, SourceFacts] = {}
+    for facts in all_facts:
+        address = facts.source.url
+        if not address:
+            continue
+        key = address.strip().rstrip("/").split("://", 1)[-1].removeprefix("www.")
+        if key in seen:
+            first = seen[key].source
+            raise SourceError(f"the page {address} already has the source folder {first.id!r} "
+                              f"({first.facts_path}); add these facts there",
+                              where=str(facts.source.facts_path))
+        seen[key] = facts
+
+
 def check_organisation_declarations(all_facts: list[SourceFacts]) -> None:
     """A unit may be declared by several sources (each adding its dated claims), if they agree.
 

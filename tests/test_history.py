@@ -419,3 +419,18 @@ def test_a_founding_or_dissolution_known_to_the_year_or_month_counts_as_the_whol
     assert units(built)[unit].exists_on(dt.date.fromisoformat(day)) is listed
     founded = select(built, f"SELECT ?d WHERE {{ <{unit}> schema:foundingDate ?d }}")
     assert founded == [{"d": "2013"}]
+
+
+def test_one_page_has_one_source_folder(tmp_path: Path) -> None:
+    """Two folders for one address would count the page's facts twice under two identities;
+    the second is refused, naming the first (an address is compared without scheme, www. and a
+    final slash)."""
+    from kg.errors import SourceError
+
+    settings = cited_sources(tmp_path, {"a": "", "b": ""})
+    page_b = Path(settings.sources_dir) / "b" / "facts.yaml"
+    page_b.write_text(page_b.read_text(encoding="utf-8").replace(
+        "url: https://example.org/b", "url: http://www.example.org/a/"), encoding="utf-8")
+    with pytest.raises(SourceError, match=r"b/facts.yaml: the page .*example.org/a/ already has the source "
+                                          r"folder 'a'"):
+        dataset_quads(settings)
