@@ -133,7 +133,8 @@ class HistoryWriter:
         name_vi, name_en = CHANGE_CLASSES[c.kind]
         w.types(s, ORG.ChangeEvent, PROV.Activity, TNMT[c.kind])
         w.add(s, DCTERMS.date, xsd_date(c.date))
-        w.add(s, PROV.startedAtTime, local_midnight(c.date))
+        if not isinstance(c.date, PartialDate):  # a month or a year claims no moment
+            w.add(s, PROV.startedAtTime, local_midnight(c.date))
         w.add(s, TIME.hasTime, w.instant(c.date))
         originals = [self.ref(n, c.where, "organisation", what="original") for n in c.original]
         results = [self.ref(n, c.where, "organisation", what="resulting") for n in c.resulting]

@@ -43,7 +43,7 @@ from pyoxigraph import Literal, NamedNode, Store
 from . import sparql
 from .errors import BadInput
 from .labels import label_languages
-from .records import begun_by, ended_by, is_day, lasting_on, parse_when
+from .records import PartialDate, begun_by, ended_by, is_day, lasting_on, parse_when
 from .vocab import BASE, local_name
 
 MINISTRY = BASE + "org/bo-tai-nguyen-va-moi-truong"
@@ -172,6 +172,13 @@ def in_reader_languages(text: str) -> str:
     as the fallback (:func:`kg.labels.label_languages`; Vietnamese first by default)."""
     first, second = (tuple(label_languages()) + ("vi", "en"))[:2]
     return sparql.fill(text, ("lang1", "lang2"), [(Literal(first), Literal(second))])
+
+
+def _within(when: dt.date, earlier: dt.date, day: dt.date) -> bool:
+    """Whether ``when`` surely falls in (earlier, day]: a month or a year only when the whole of
+    it does (a renaming "in 2014" is not said to fall between 1/6/2014 and 1/1/2015)."""
+    last = when.last_day if isinstance(when, PartialDate) else when
+    return earlier < when and last <= day
 
 
 def units(store: Store) -> dict[str, Unit]:
@@ -318,11 +325,12 @@ def structure(store: Store, date: dt.date | str, since: dt.date | str | None = N
     if not result.exists:
         describe_the_end(store, result, all_units, all_changes)
     if earlier is not None:
-        result.changes = [c for c in all_changes if earlier < c.date <= day]
+        result.changes = [c for c in all_changes if _within(c.date, earlier, day)]
         under = [u for u in all_units.values() if u.iri != MINISTRY]
-        result.founded = sorted((u for u in under if u.founded and earlier < u.founded <= day),
+        result.founded = sorted((u for u in under if u.founded and _within(u.founded, earlier, day)),
                                 key=lambda u: (u.founded, sort_key(u.label)))
-        result.ended = sorted((u for u in under + [ministry] if u.dissolved and earlier < u.dissolved <= day),
+        result.ended = sorted((u for u in under + [ministry]
+                               if u.dissolved and _within(u.dissolved, earlier, day)),
                               key=lambda u: (u.dissolved, sort_key(u.label)))
     return result
 

@@ -265,7 +265,7 @@ def _change(r: _Reader) -> Change:
     original, resulting = r.texts("original"), r.texts("resulting")
     if not original and not resulting:
         raise r.fail("a change needs 'original' or 'resulting' organisations")
-    return Change(id=r.text("id"), kind=kind, date=r.date("date"), original=original,
+    return Change(id=r.text("id"), kind=kind, date=r.date("date", partial=True), original=original,
                   resulting=resulting, conflicts_with=r.texts("conflicts_with"), **r.evidence())
 
 

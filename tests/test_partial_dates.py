@@ -159,3 +159,54 @@ def test_the_library_reads_the_same_rule() -> None:
         False, True, True, False]
     assert not Holder("p", "A", "r", "x", "m", attested=PartialDate(2019)).held_on(dt.date(2019, 1, 1))
     assert Holder("p", "A", "r", "x", "m", attested=PartialDate(2019)).held_in(2019)
+
+
+def test_a_change_known_to_the_year_passes_the_shapes_and_claims_no_moment(tmp_path: Path) -> None:
+    from kg.ministry import structure
+
+    settings = cited_sources(tmp_path, {"a": """organisations:
+  - {name: Bộ Tài nguyên và Môi trường, kind: Ministry, cite: đoạn 1}
+  - {name: Viện Cũ, kind: Institute, parent: Bộ Tài nguyên và Môi trường, cite: đoạn 1}
+  - {name: Viện Mới, kind: Institute, parent: Bộ Tài nguyên và Môi trường, cite: đoạn 1}
+changes:
+  - {id: vien-doi-ten-2014, kind: Renaming, date: 2014, original: [Viện Cũ], resulting: [Viện Mới],
+     cite: đoạn 2}
+"""})
+    build(settings)  # SHACL-validated before it is swapped in
+    quads = dataset_quads(settings)
+    change = BASE + "change/vien-doi-ten-2014"
+    assert objects(quads, change, "http://purl.org/dc/terms/date") == {("2014", XSD + "gYear")}
+    assert objects(quads, change, "http://www.w3.org/ns/prov#startedAtTime") == set()
+    store = Store.read_only(settings.store)
+    # the whole of 2014 lies between the two days, so the renaming is listed; not from mid-2014
+    assert [c.iri for c in structure(store, "2015-01-01", since="2013-12-31").changes] == [change]
+    assert structure(store, "2015-01-01", since="2014-06-01").changes == []
+
+
+@pytest.mark.parametrize("drop", ["startedAtTime", "none"])
+def test_a_change_on_a_day_needs_its_moment_and_one_on_a_year_may_not_have_one(
+        tmp_path: Path, drop: str) -> None:
+    """ontology/shapes.ttl: a day (xsd:date) goes with prov:startedAtTime; a year never does."""
+    from pyoxigraph import Literal, NamedNode, Quad
+
+    from kg.config import PROJECT_ROOT
+    from kg.validate import validate_quads
+
+    settings = cited_sources(tmp_path, {"a": """organisations:
+  - {name: Viện Cũ, kind: Institute, cite: đoạn 1}
+changes:
+  - {id: ngay, kind: Dissolution, date: 2014-05-01, original: [Viện Cũ], cite: đoạn 2}
+  - {id: nam, kind: Dissolution, date: 2014, original: [Viện Cũ], cite: đoạn 2}
+"""})
+    quads = list(dataset_quads(settings))
+    started = NamedNode("http://www.w3.org/ns/prov#startedAtTime")
+    if drop == "startedAtTime":
+        quads = [q for q in quads if not (q.subject.value.endswith("change/ngay") and q.predicate == started)]
+    else:  # a moment given to the change known only to the year
+        graph = next(q.graph_name for q in quads if q.subject.value.endswith("change/nam"))
+        moment = Literal("2014-01-01T00:00:00+07:00",
+                         datatype=NamedNode("http://www.w3.org/2001/XMLSchema#dateTime"))
+        quads.append(Quad(NamedNode(BASE + "change/nam"), started, moment, graph))
+    conforms, report = validate_quads(quads, PROJECT_ROOT / "ontology" / "shapes.ttl")
+    assert not conforms
+    assert "A change of structure has its effective day" in report
