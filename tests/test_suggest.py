@@ -379,3 +379,17 @@ def test_an_appointment_drafts_the_roles_beginning_and_builds(seed_only: Setting
     (sources / "bao-2019-vien" / "facts.yaml").write_text(facts_yaml(s, source_id="bao-2019-vien"),
                                                          encoding="utf-8")
     build(seed_only.replace(store=str(tmp_path / "store"), sources_dir=str(sources)))
+
+
+def test_a_period_of_plans_is_no_anniversary() -> None:
+    text = ("Khối Thi đua họp cuối năm\n\nChiều 20/12, Khối Thi đua tổng kết năm 2021, có ông Vi Văn Thắng,"
+            " Giám đốc Trung tâm Quan trắc môi trường. Phong trào thi đua giai đoạn 2019 - 2025 được"
+            " triển khai.\n")
+    assert read(text).date == "2021-12-20"
+
+
+def test_a_day_without_a_year_takes_the_year_of_the_latest_full_date_before_a_term() -> None:
+    text = ("Tân Phó Bí thư Tỉnh ủy\n\nSáng 6-9, Tỉnh ủy tổ chức hội nghị công bố quyết định, có ông Vi"
+            " Văn Thắng, Giám đốc Trung tâm Quan trắc môi trường. Ông Thắng được bầu trong nhiệm kỳ"
+            " 2020 - 2025. Bộ mới hoạt động kể từ ngày 1/3/2025.\n")
+    assert read(text).date == "2025-09-06"

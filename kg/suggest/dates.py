@@ -25,6 +25,10 @@ _DATELINE = re.compile(r"(?i)^(?:\(\s*[^\W\d][^()\d]{1,40},\s*(?:ngày\s+)?"
 # "kỷ niệm 45 năm thành lập (18/3/1977 - 18/3/2022)": an anniversary's span; its end is this year.
 _SPAN = re.compile(r"(?<!\d)(?:\d{1,2}/\d{1,2}/)?(?:19|20)\d\d\s*[-–]\s*"
                    r"(?:\d{1,2}/\d{1,2}/)?((?:19|20)\d\d)(?!\d)")
+# A day written with its year ("1/3/2025", "01-02-2019"); group 1 is the year.
+_FULL_DATE = re.compile(r"(?<![\d/])\d{1,2}\s*[/-]\s*\d{1,2}\s*[/-]\s*((?:19|20)\d\d)(?!\d)")
+_ANNIVERSARY = re.compile(r"(?i)kỷ niệm|thành lập|truyền thống|năm xây dựng")
+_PERIOD = re.compile(r"(?i)giai đoạn|nhiệm kỳ|thời kỳ|kế hoạch|chiến lược")
 # Years that begin or end something else: "thành viên từ năm 1975", "định hướng đến năm 2030".
 _NOT_THIS_YEAR = re.compile(r"(?i)(?:từ|đến|tới|sinh|thành lập|trước|sau)\s+"
                             r"(?:năm\s+|tháng\s+\d{1,2}\s*/\s*)?$")
@@ -80,25 +84,47 @@ def document_date(sentences: list[str], given: dt.date | None) -> tuple[dt.date 
 
 def _day_in_the_year_named(sentences: list[str]) -> dt.date | None:
     """``Chiều 18/12`` in a text headed "… tổng kết công tác năm 2020": the first day the text
-    gives, in the year its headline names (else the end of an anniversary's span, ``1977 - 2022``,
-    else the first year its body names that begins or ends nothing else). A guess for the
-    reviewer, said so in each fact's reason."""
-    day = next((d for text in sentences for d in event_dates(text)), None)
-    if day is None:
+    gives, in the year the text names, looked for in this order: the headline; the end of an
+    anniversary's span (``kỷ niệm 45 năm (18/3/1977 - 18/3/2022)``); the sentence of that day
+    (``Chiều 20/12, … tổng kết năm 2021``); the latest day written with its year (``kể từ ngày
+    1/3/2025``); the first year of the body that begins or ends nothing else (not ``từ năm 1975``,
+    ``đến năm 2030``). A guess for the reviewer, said so in each fact's reason."""
+    found = next(((i, d) for i, text in enumerate(sentences) for d in event_dates(text)), None)
+    if found is None:
         return None
+    where, day = found
     whole = "\n".join(sentences)
-    headline = sentences[0] if sentences else ""
-    year = _YEAR.search(headline) or _SPAN.search(whole) or next(
-        (y for y in _YEAR.finditer(whole) if not _NOT_THIS_YEAR.search(whole[:y.start()])), None)
+    year = (_YEAR.search(sentences[0]) or _anniversary_span(whole)
+            or _first_free_year(sentences[where]) or _latest_full_date_year(whole)
+            or _first_free_year(whole))
     if year is None:
         return None
     return resolve_day((day[0], day[1], int(year.group(1))), None)
+
+
+def _first_free_year(text: str) -> re.Match[str] | None:
+    return next((y for y in _YEAR.finditer(text) if not _NOT_THIS_YEAR.search(text[:y.start()])), None)
+
+
+def _latest_full_date_year(text: str) -> re.Match[str] | None:
+    dated = list(_FULL_DATE.finditer(text))
+    return max(dated, key=lambda m: int(m.group(1))) if dated else None
 
 
 # "được bổ nhiệm … kể từ ngày 01/02/2019": the day the appointment takes effect.
 _EFFECTIVE = re.compile(r"(?i)(?:kể\s+)?từ\s+ngày\s+(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*(\d{4})")
 # "Đến tháng 3/2019, ông được bổ nhiệm …": a month and its year, no day.
 _MONTH = re.compile(r"(?i)tháng\s+(\d{1,2})\s*(?:/\s*|\s+năm\s+)(\d{4})(?!\d)")
+
+
+def _anniversary_span(text: str) -> re.Match[str] | None:
+    """The first span of years that closes an anniversary (``kỷ niệm 45 năm thành lập (18/3/1977 -
+    18/3/2022)``), not a period of plans (``giai đoạn 2019 - 2025``)."""
+    for span in _SPAN.finditer(text):
+        before = text[max(0, span.start() - 100):span.start()]
+        if _ANNIVERSARY.search(before) and not _PERIOD.search(before[-25:]):
+            return span
+    return None
 
 
 def beginning_of(sentence: str) -> tuple[str | None, str]:
