@@ -87,6 +87,8 @@ eval-suggest: install
 	  --marker eval-suggest-dev3
 	$(BIN)/python -m kg.suggest.evaluate --eval-dir tests/suggest-eval-4 --write docs/ingestion.md \
 	  --marker eval-suggest-dev4
+	$(BIN)/python -m kg.suggest.evaluate --eval-dir tests/suggest-eval-5 --write docs/ingestion.md \
+	  --marker eval-suggest-dev5
 
 # The graph view in Debian's Chromium at 1280 px and 390 px, from the built graph: the app runs on
 # a free loopback port for the shots and is stopped afterwards, whatever happens.

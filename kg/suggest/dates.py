@@ -14,8 +14,12 @@ import re
 
 from .text import nfc
 
-_DATE = re.compile(r"(?i)(?:(sáng|chiều|tối|trưa|đêm|ngày|hôm)\s+(?:nay,?\s+|qua,?\s+|ngày\s+)?\(?)"
-                   r"(\d{1,2})(?:\s*/\s*|\s+tháng\s+|-)(\d{1,2})(?:(?:\s*/\s*|\s+năm\s+|-)(\d{4}))?(?!\d)")
+# "Sáng 18/3", "ngày 3 tháng 8 năm 2022", "Hôm qua (26/5)", "Chiều thứ Tư (26/6)".
+_DATE = re.compile(r"(?i)(?:(?:sáng|chiều|tối|trưa|đêm|ngày|hôm)\s+(?:nay,?\s+|qua,?\s+|ngày\s+)?"
+                   r"(?:(?P<wd>thứ\s+(?:hai|ba|tư|năm|sáu|bảy)|chủ\s+nhật)\s*,?\s*)?\(?)"
+                   r"(?P<d>\d{1,2})(?:\s*/\s*|\s+tháng\s+|-)(?P<m>\d{1,2})"
+                   r"(?:(?:\s*/\s*|\s+năm\s+|-)(?P<y>\d{4}))?(?!\d)")
+_WEEKDAYS = {"hai": 0, "ba": 1, "tư": 2, "năm": 3, "sáu": 4, "bảy": 5}
 _YEAR = re.compile(r"(?<!\d)(19[5-9]\d|20\d\d)(?!\d)")
 # "(Hà Nội, 23/12/2025) …": the place and day an article was filed, at the head of a paragraph;
 # "Thứ Bảy, 09/05/2020" (a weekday, then the day): the date line of a news page.
@@ -32,7 +36,7 @@ _PERIOD = re.compile(r"(?i)giai đoạn|nhiệm kỳ|thời kỳ|kế hoạch|ch
 # Years that begin or end something else: "thành viên từ năm 1975", "định hướng đến năm 2030".
 _NOT_THIS_YEAR = re.compile(r"(?i)(?:từ|đến|tới|sinh|thành lập|trước|sau)\s+"
                             r"(?:năm\s+|tháng\s+\d{1,2}\s*/\s*)?$")
-_NOT_EVENT = re.compile(r"(?i)(kể từ|từ|đến|trước|sau|hiệu lực|ký|ban hành|sinh|số [\w/.-]+)\s*$")
+_NOT_EVENT = re.compile(r"(?i)(kể từ|từ|đến|trước|sau|hiệu lực|ký|ban hành|thông qua|sinh|số [\w/.-]+)\s*$")
 
 
 def event_dates(sentence: str) -> list[tuple[int, int, int | None]]:
@@ -42,10 +46,20 @@ def event_dates(sentence: str) -> list[tuple[int, int, int | None]]:
         before = sentence[max(0, m.start() - 25):m.start()]
         if _NOT_EVENT.search(before):
             continue
-        day, month = int(m.group(2)), int(m.group(3))
+        day, month = int(m["d"]), int(m["m"])
         if 1 <= day <= 31 and 1 <= month <= 12:
-            out.append((day, month, int(m.group(4)) if m.group(4) else None))
+            out.append((day, month, int(m["y"]) if m["y"] else None))
     return out
+
+
+def event_weekday(sentence: str) -> int | None:
+    """The weekday (Monday 0) the sentence's first event day is said to fall on (``Chiều thứ Tư
+    (26/6)``), which tells its year among the years a text names."""
+    for m in _DATE.finditer(nfc(sentence)):
+        if not _NOT_EVENT.search(sentence[max(0, m.start() - 25):m.start()]):
+            word = (m["wd"] or "").lower().split()
+            return None if not word else 6 if word[0] == "chủ" else _WEEKDAYS.get(word[-1])
+    return None
 
 
 def resolve_day(day: tuple[int, int, int | None], anchor: dt.date | None) -> dt.date | None:
@@ -97,9 +111,20 @@ def _day_in_the_year_named(sentences: list[str]) -> dt.date | None:
     year = (_YEAR.search(sentences[0]) or _anniversary_span(whole)
             or _first_free_year(sentences[where]) or _latest_full_date_year(whole)
             or _first_free_year(whole))
+    weekday = event_weekday(sentences[where])
+    if weekday is not None:  # "thứ Tư (26/6)": the year the text names in which that day is one
+        fitting = [y for y in dict.fromkeys(int(m.group(1)) for m in _YEAR.finditer(whole))
+                   if _falls_on(day, y, weekday)]
+        if fitting and (year is None or int(year.group(1)) not in fitting):
+            return resolve_day((day[0], day[1], fitting[-1]), None)
     if year is None:
         return None
     return resolve_day((day[0], day[1], int(year.group(1))), None)
+
+
+def _falls_on(day: tuple[int, int, int | None], year: int, weekday: int) -> bool:
+    resolved = resolve_day((day[0], day[1], year), None)
+    return resolved is not None and resolved.weekday() == weekday
 
 
 def _first_free_year(text: str) -> re.Match[str] | None:

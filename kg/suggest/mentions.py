@@ -51,7 +51,8 @@ thông tin|hoạt động|thi đua|khen thưởng|tuyên truyền|sử dụng|th
 NAME_FIELDS = frozenset(unify_tones(w) for w in """
 môi trường|khoáng sản|hải đảo|biến đổi|khí hậu|thủy văn|bản đồ|dữ liệu|thông tin|phát triển|đa dạng|
 tuyên truyền|công nghệ|đo đạc|viễn thám|tài nguyên|đất đai|tài chính|đào tạo|hợp tác|quan trắc|
-ô nhiễm|sinh học|thiên nhiên|chất lượng|khí tượng|địa chất|nông thôn|nông nghiệp|thủy lợi|kinh tế
+ô nhiễm|sinh học|thiên nhiên|chất lượng|khí tượng|địa chất|nông thôn|nông nghiệp|thủy lợi|kinh tế|
+biển đảo
 """.replace("\n", "").split("|"))
 # Unit heads that take another unit as their own name ("Văn phòng Bộ TN&MT", "Thanh tra Bộ").
 COMPOSITE_HEADS = frozenset({"văn phòng", "thanh tra", "ban cán sự đảng", "đảng ủy", "ban", "đoàn",
@@ -214,10 +215,11 @@ class Scanner:
             pair = (low, self.low[nxt]) if nxt < n else (low, "")
             if low in STOP_WORDS or pair in STOP_PAIRS:
                 break
+            field = " ".join(pair) in NAME_FIELDS or f"{self.low[j - 1]} {low}" in NAME_FIELDS
             if tok.word_start and tok.pos.startswith("V") and " ".join(pair) not in NAME_VERBS \
-                    and low not in NAME_VERBS and " ".join(pair) not in NAME_FIELDS:
+                    and low not in NAME_VERBS and not field:
                 break
-            if tok.pos in ("R", "E", "C", "CC", "P", "L", "M", "T", "X") and tok.word_start:
+            if tok.pos in ("R", "E", "C", "CC", "P", "L", "M", "T", "X") and tok.word_start and not field:
                 break
             if tok.text[:1].isdigit():
                 break
@@ -243,7 +245,11 @@ class Scanner:
         """Whether the words after a comma are more of the unit's name: a capitalised word that
         starts no title, unit or person, then words up to the next mark that hold a "và" and a
         word in lower case (a list of fields, "Chiến lược, Chính sách tài nguyên và môi trường";
-        not a list of places, "Hà Nội, Hải Phòng và Đà Nẵng")."""
+        not a list of places, "Hà Nội, Hải Phòng và Đà Nẵng"); or, in a name in sentence case, a
+        few lower-case words that end in "và" and a field ("Viện Khoa học môi trường, biển và hải
+        đảo")."""
+        if j < len(self.t) and not self.t[j].cap and j >= 2 and not self.t[j - 2].cap:
+            return self._fields_after_comma(j)
         if j >= len(self.t) or not (self.t[j].cap and self.t[j].word) or self._starts_other(j):
             return False
         k = j
@@ -252,6 +258,14 @@ class Scanner:
         words = self.low[j:k]
         lower = [t for t in self.t[j + 1:k] if t.word and not t.cap and t.low != "và"]
         return "và" in words and bool(lower) and not any(self._starts_other(q) for q in range(j + 1, k))
+
+    def _fields_after_comma(self, j: int) -> bool:
+        k = j
+        while k < len(self.t) and k - j < 6 and self.t[k].word and not self.t[k].cap:
+            k += 1
+        words = self.low[j:k]
+        return (len(words) >= 3 and words[-3] == "và" and " ".join(words[-2:]) in NAME_FIELDS
+                and (k == len(self.t) or self.t[k].text in _NAME_ENDS))
 
     def _names_unit(self, k: int) -> bool:
         """Whether a unit's name begins at ``k``: its head, then a capitalised word (``Trường Đại

@@ -329,6 +329,9 @@ class Reader:
         if j >= len(mentions) or mentions[j].kind != "person":
             return
         between = self.words(si, after, mentions[j].start)
+        tokens = self.sentences[si].tokens
+        if between[:1] == ["("] and between[2:3] == [")"] and tokens[after + 1].text.isupper():
+            between = between[3:]  # "các Phó Tổng Giám đốc (PTGĐ) A, B và C": its abbreviation
         previous = self.words(si, max(0, title.start - 1), title.start)
         plural = bool(previous) and (previous[0] in _PLURAL or previous[0].isdigit())
         listed = tuple(between) in _LIST_OPENERS and (plural or "," not in between)
