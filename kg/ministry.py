@@ -43,7 +43,7 @@ from pyoxigraph import Literal, NamedNode, Store
 from . import sparql
 from .errors import BadInput
 from .labels import label_languages
-from .records import PartialDate, begun_by, ended_by, is_day, lasting_on, parse_when
+from .records import happened_by, is_day, last_day_of, lasting_on, parse_when, unit_exists_in, unit_exists_on
 from .vocab import BASE, local_name
 
 MINISTRY = BASE + "org/bo-tai-nguyen-va-moi-truong"
@@ -107,7 +107,7 @@ class Holder:
         if self.attested is not None:
             return is_day(self.attested, day)
         if self.begin is not None:
-            return begun_by(self.begin, day) and lasting_on(self.end, day)
+            return happened_by(self.begin, day) and lasting_on(self.end, day)
         return is_day(self.end, day)
 
     def held_in(self, year: int) -> bool:
@@ -152,14 +152,10 @@ class Unit:
         return self.founded is not None or self.dissolved is not None
 
     def exists_on(self, day: dt.date) -> bool:
-        """The rule of ``queries/units-on-date.rq``: no source puts its founding after ``day``
-        or its dissolution on or before it (a month or a year counts as the whole of it: a
-        unit founded "in 2013" is listed from 1/1/2013, one dissolved "in 2025" through 2025)."""
-        return (self.founded is None or self.founded <= day) and not ended_by(self.dissolved, day)
+        return unit_exists_on(self.founded, self.dissolved, day)
 
     def exists_in(self, year: int) -> bool:
-        return (self.founded is None or self.founded <= dt.date(year, 12, 31)) and not ended_by(
-            self.dissolved, dt.date(year, 1, 1))
+        return unit_exists_in(self.founded, self.dissolved, year)
 
     def to_dict(self) -> dict[str, Any]:
         return {"iri": self.iri, "label": self.label, "dates_known": self.dates_known,
@@ -177,8 +173,7 @@ def in_reader_languages(text: str) -> str:
 def _within(when: dt.date, earlier: dt.date, day: dt.date) -> bool:
     """Whether ``when`` surely falls in (earlier, day]: a month or a year only when the whole of
     it does (a renaming "in 2014" is not said to fall between 1/6/2014 and 1/1/2015)."""
-    last = when.last_day if isinstance(when, PartialDate) else when
-    return earlier < when and last <= day
+    return earlier < when and last_day_of(when) <= day
 
 
 def units(store: Store) -> dict[str, Unit]:

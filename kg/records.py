@@ -105,25 +105,35 @@ def is_day(when: dt.date | None, day: dt.date) -> bool:
     return when is not None and not isinstance(when, PartialDate) and when == day
 
 
-def begun_by(begin: dt.date, day: dt.date) -> bool:
-    """Whether something that began at ``begin`` had surely begun on ``day``: on or after a day,
-    after the whole of a month or a year (appointed "in 2/2020" is not yet sure on 10/2/2020)."""
-    return begin.last_day < day if isinstance(begin, PartialDate) else begin <= day
+def last_day_of(when: dt.date) -> dt.date:
+    """The day itself; the last day of a month or a year."""
+    return when.last_day if isinstance(when, PartialDate) else when
 
 
-def ended_by(end: dt.date | None, day: dt.date) -> bool:
-    """Whether something a source says ended at ``end`` (a unit's dissolution: its first day
-    gone) had surely ended on ``day``: on or after a day; after the whole of a month or a year
-    (a unit dissolved "in 2025" is listed through 2025, as ``queries/units-on-date.rq``).
+def happened_by(when: dt.date, day: dt.date) -> bool:
+    """Whether something a source dates at ``when`` (a beginning, a dissolution) had surely
+    happened on ``day``: on or after a day, after the whole of a month or a year (appointed "in
+    2/2020" is not yet sure on 10/2/2020; a unit dissolved "in 2025" is still listed in 2025).
 
-    >>> ended_by(PartialDate.parse(2025), dt.date(2025, 12, 31))
+    >>> happened_by(PartialDate.parse(2025), dt.date(2025, 12, 31))
     False
-    >>> ended_by(dt.date(2025, 3, 1), dt.date(2025, 3, 1))
+    >>> happened_by(dt.date(2025, 3, 1), dt.date(2025, 3, 1))
     True
     """
-    if end is None:
-        return False
-    return end.last_day < day if isinstance(end, PartialDate) else end <= day
+    return last_day_of(when) < day if isinstance(when, PartialDate) else when <= day
+
+
+def unit_exists_on(founded: dt.date | None, dissolved: dt.date | None, day: dt.date) -> bool:
+    """The rule of ``queries/units-on-date.rq``: no source puts the founding after ``day`` or the
+    dissolution surely on or before it (a month or a year counts as the whole of it: a unit
+    founded "in 2013" is listed from 1/1/2013, one dissolved "in 2025" through 2025)."""
+    return (founded is None or founded <= day) and not (dissolved is not None and happened_by(dissolved, day))
+
+
+def unit_exists_in(founded: dt.date | None, dissolved: dt.date | None, year: int) -> bool:
+    """No source dates the unit out of the whole of ``year``."""
+    return ((founded is None or founded <= dt.date(year, 12, 31))
+            and not (dissolved is not None and happened_by(dissolved, dt.date(year, 1, 1))))
 
 
 def lasting_on(end: dt.date | None, day: dt.date) -> bool:

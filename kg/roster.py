@@ -28,7 +28,7 @@ from . import sparql
 from .graph_queries import _batches, _nodes, _select, node_details
 from .memberships import Membership
 from .people import Evidence, memberships_with_evidence
-from .records import begun_by, is_day, lasting_on, parse_when
+from .records import happened_by, is_day, lasting_on, parse_when, unit_exists_in
 from .timeline import TimelineRow, TimelineSpan, _role_rank, _timeline_rows
 
 #: Most units a roster covers, and most memberships it reads.
@@ -45,7 +45,7 @@ def held_on(span: TimelineSpan, day: dt.date) -> str | None:
     if span.begin is None and span.end is None:
         return None
     # A month or a year a source gives counts only where the whole of it is on the right side.
-    if (span.begin is None or begun_by(span.begin, day)) and lasting_on(span.end, day):
+    if (span.begin is None or happened_by(span.begin, day)) and lasting_on(span.end, day):
         return "interval" if span.end is not None else "open"
     return None
 
@@ -72,9 +72,7 @@ class Unit:
     dissolved: dt.date | None = None
 
     def exists_in(self, year: int) -> bool:
-        """No source dates it out of the year (as :meth:`kg.ministry.Unit.exists_in`)."""
-        return (self.founded is None or self.founded <= dt.date(year, 12, 31)) and (
-            self.dissolved is None or dt.date(year, 1, 1) < self.dissolved)
+        return unit_exists_in(self.founded, self.dissolved, year)
 
     def to_dict(self) -> dict[str, Any]:
         iso = lambda d: d.isoformat() if d else None  # noqa: E731

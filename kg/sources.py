@@ -40,6 +40,7 @@ from .records import (
     SourceFacts,
     Speech,
     describe,
+    last_day_of,
 )
 
 FACTS_FILE = "facts.yaml"
@@ -290,7 +291,7 @@ def _membership(r: _Reader, *, quoted: bool = True) -> Membership:
     if ways != 1:
         raise r.fail("say when in exactly one way: 'attested: DATE' (or a month YYYY-MM or a year), "
                      "'during: YEAR or [FROM, TO]' (whole years), or 'from:'/'to:' dated events")
-    if start and end and getattr(end.date, "last_day", end.date) < start.date:
+    if start and end and last_day_of(end.date) < start.date:
         raise r.fail(f"'to' ({end.date}) is before 'from' ({start.date})")
     evidence = r.evidence() if quoted else {"quotes": (), "where": r.where}
     return Membership(

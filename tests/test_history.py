@@ -17,6 +17,7 @@ the OWL 2 RL rules (owlrl) plus explicit disjointness and property-kind checks (
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -26,6 +27,7 @@ from pyoxigraph import Store, Variable
 from kg.build import build, dataset_quads
 from kg.catalog import load_catalog
 from kg.config import PROJECT_ROOT, Settings
+from kg.ministry import units
 
 PROJECT_SOURCES = PROJECT_ROOT / "sources"
 BASE = "https://w3id.org/tnmt-kg/"
@@ -403,22 +405,30 @@ YEAR_ONLY = """organisations:
 """
 
 
+@pytest.fixture(scope="module")
+def year_only(tmp_path_factory: pytest.TempPathFactory) -> Store:
+    settings = cited_sources(tmp_path_factory.mktemp("year-only"), {"a": YEAR_ONLY})
+    build(settings)
+    return Store.read_only(settings.store)
+
+
 @pytest.mark.parametrize(("day", "listed"), [
     ("2012-12-31", False), ("2013-01-01", True), ("2013-06-01", True),  # "in 2013": all of 2013
     ("2025-03-31", True), ("2025-04-01", False)])  # "in 3/2025": through March
 def test_a_founding_or_dissolution_known_to_the_year_or_month_counts_as_the_whole_of_it(
-        tmp_path: Path, day: str, listed: bool) -> None:
-    from kg.ministry import units
-
-    settings = cited_sources(tmp_path, {"a": YEAR_ONLY})
-    build(settings)
-    built = Store.read_only(settings.store)
+        year_only: Store, day: str, listed: bool) -> None:
+    """The query and the Python rule (kg.records.unit_exists_on, used by /structure) agree."""
     unit = BASE + "org/cuc-nam"
-    assert (unit in {r["unit"] for r in named(built, "units-on-date", date=day)}) is listed
-    import datetime as dt
-    assert units(built)[unit].exists_on(dt.date.fromisoformat(day)) is listed
-    founded = select(built, f"SELECT ?d WHERE {{ <{unit}> schema:foundingDate ?d }}")
+    assert (unit in {r["unit"] for r in named(year_only, "units-on-date", date=day)}) is listed
+    assert units(year_only)[unit].exists_on(dt.date.fromisoformat(day)) is listed
+
+
+def test_a_year_only_founding_is_written_as_the_year(year_only: Store) -> None:
+    founded = select(year_only, f"SELECT ?d WHERE {{ <{BASE}org/cuc-nam> schema:foundingDate ?d }}")
     assert founded == [{"d": "2013"}]
+    # the per-year rule (/coverage, the roster's span): the unit is in 2013 and in 2025, not 2012
+    assert [units(year_only)[BASE + "org/cuc-nam"].exists_in(y) for y in (2012, 2013, 2025, 2026)] == [
+        False, True, True, False]
 
 
 def test_one_page_has_one_source_folder(tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 
 from .text import nfc
 
@@ -37,29 +38,32 @@ _PERIOD = re.compile(r"(?i)giai đoạn|nhiệm kỳ|thời kỳ|kế hoạch|ch
 _NOT_THIS_YEAR = re.compile(r"(?i)(?:từ|đến|tới|sinh|thành lập|trước|sau)\s+"
                             r"(?:năm\s+|tháng\s+\d{1,2}\s*/\s*)?$")
 _NOT_EVENT = re.compile(r"(?i)(kể từ|từ|đến|trước|sau|hiệu lực|ký|ban hành|thông qua|sinh|số [\w/.-]+)\s*$")
+# "được bổ nhiệm … kể từ ngày 01/02/2019": the day the appointment takes effect.
+_EFFECTIVE = re.compile(r"(?i)(?:kể\s+)?từ\s+ngày\s+(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*(\d{4})")
+# "Đến tháng 3/2019, ông được bổ nhiệm …": a month and its year, no day.
+_MONTH = re.compile(r"(?i)tháng\s+(\d{1,2})\s*(?:/\s*|\s+năm\s+)(\d{4})(?!\d)")
+
+
+def _event_days(sentence: str) -> Iterator[re.Match[str]]:
+    """The written days of ``sentence`` that are days something happened on: not after ``kể
+    từ``, ``hiệu lực``, ``ký``, ``thông qua`` … (effective dates, dates of documents)."""
+    for m in _DATE.finditer(nfc(sentence)):
+        if not _NOT_EVENT.search(sentence[max(0, m.start() - 25):m.start()]) \
+                and 1 <= int(m["d"]) <= 31 and 1 <= int(m["m"]) <= 12:
+            yield m
 
 
 def event_dates(sentence: str) -> list[tuple[int, int, int | None]]:
     """Days the sentence says something happened on (not effective dates, not dates of documents)."""
-    out = []
-    for m in _DATE.finditer(nfc(sentence)):
-        before = sentence[max(0, m.start() - 25):m.start()]
-        if _NOT_EVENT.search(before):
-            continue
-        day, month = int(m["d"]), int(m["m"])
-        if 1 <= day <= 31 and 1 <= month <= 12:
-            out.append((day, month, int(m["y"]) if m["y"] else None))
-    return out
+    return [(int(m["d"]), int(m["m"]), int(m["y"]) if m["y"] else None) for m in _event_days(sentence)]
 
 
 def event_weekday(sentence: str) -> int | None:
     """The weekday (Monday 0) the sentence's first event day is said to fall on (``Chiều thứ Tư
     (26/6)``), which tells its year among the years a text names."""
-    for m in _DATE.finditer(nfc(sentence)):
-        if not _NOT_EVENT.search(sentence[max(0, m.start() - 25):m.start()]):
-            word = (m["wd"] or "").lower().split()
-            return None if not word else 6 if word[0] == "chủ" else _WEEKDAYS.get(word[-1])
-    return None
+    first = next(_event_days(sentence), None)
+    word = (first["wd"] or "").lower().split() if first else []
+    return None if not word else 6 if word[0] == "chủ" else _WEEKDAYS.get(word[-1])
 
 
 def resolve_day(day: tuple[int, int, int | None], anchor: dt.date | None) -> dt.date | None:
@@ -134,12 +138,6 @@ def _first_free_year(text: str) -> re.Match[str] | None:
 def _latest_full_date_year(text: str) -> re.Match[str] | None:
     dated = list(_FULL_DATE.finditer(text))
     return max(dated, key=lambda m: int(m.group(1))) if dated else None
-
-
-# "được bổ nhiệm … kể từ ngày 01/02/2019": the day the appointment takes effect.
-_EFFECTIVE = re.compile(r"(?i)(?:kể\s+)?từ\s+ngày\s+(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*(\d{4})")
-# "Đến tháng 3/2019, ông được bổ nhiệm …": a month and its year, no day.
-_MONTH = re.compile(r"(?i)tháng\s+(\d{1,2})\s*(?:/\s*|\s+năm\s+)(\d{4})(?!\d)")
 
 
 def _anniversary_span(text: str) -> re.Match[str] | None:

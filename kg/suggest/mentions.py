@@ -293,7 +293,7 @@ class Scanner:
             j += 1
             if j < len(self.t) and self.t[j].text == ".":
                 j += 1
-        if honorific in ("ông", "bà", "Ông", "Bà") and j == i + 1 and j < len(self.t) \
+        if honorific.lower() in ("ông", "bà") and j == i + 1 and j < len(self.t) \
                 and self.low[j] in _AFTER_PRONOUN and (i == 0 or self.t[i - 1].text in (",", ":", ";")):
             # "Đến tháng 3/2019, ông được bổ nhiệm …": "ông" alone as the subject, a pronoun
             return Mention("person", i, j, self.t[i].text, name="", honorific=honorific, short=True,

@@ -39,6 +39,7 @@ class ReadingTimeout(KGError):
     exit_code = 3
     title = "Reading timed out"
 
+_GUESSED_YEAR = "in the year the text's headline or body names (a guess: check it)"
 _FORMER = ("nguyên", "từng", "cựu")
 _APPOINT = frozenset(unify_tones(w) for w in (
     "bổ nhiệm điều động giữ chức làm giao bầu cử đắc luân chuyển tái đảm nhận phê chuẩn").split())
@@ -139,11 +140,12 @@ class Reader:
         if days:
             resolved = resolve_day(days[0], self.doc_date or self.given_date)
             if resolved:
+                if days[0][2] is None and self.year_guessed:
+                    return resolved.isoformat(), f"the day the sentence gives, {_GUESSED_YEAR}"
                 return resolved.isoformat(), "the day the sentence gives"
         if self.doc_date:
             if self.year_guessed:
-                return self.doc_date.isoformat(), ("the text's first day, in the year its headline "
-                                                   "or body names (a guess: check it)")
+                return self.doc_date.isoformat(), f"the text's first day, {_GUESSED_YEAR}"
             return self.doc_date.isoformat(), ("the event day of the text" if self.doc_date != self.given_date
                                                else "the date given (--date)")
         return None, "no date in the text and none given"
@@ -250,7 +252,7 @@ class Reader:
             organisation_iri=known.iri if known is not None else None,
             organisation_label=known.name if known is not None else None, start=sentence.start,
             end=sentence.end, person_start=n_start, person_end=name_tokens[-1].end if name_tokens else 0,
-            begins=begins if event else None, event=event, begins_reason=begins_why))
+            begins=begins, event=event, begins_reason=begins_why))
 
     def chain(self, si: int, mentions: list[Mention], k: int) -> int:
         """Titles in apposition after the person ``mentions[k]``; returns the index after them."""
